@@ -1,0 +1,63 @@
+import type { Db, Tx } from '../db/client.ts';
+import { type AuditFields, entryHash, GENESIS_HASH, verifyChain } from './chain.ts';
+
+/** Every action the product records, with the shape of its extra data. */
+export type AuditEvent =
+  | { action: 'auth.login.success'; target: string; extra?: { method: 'local' | 'pam' } }
+  | { action: 'auth.login.failure'; target: string; extra?: { reason: string } }
+  | { action: 'auth.lockout.start' | 'auth.lockout.active' | 'auth.lockout.end'; target: string; extra?: Record<string, unknown> }
+  | { action: 'auth.logout'; target: string }
+  | { action: 'rates.update'; target: string; extra: { old: unknown; new: unknown } }
+  | { action: 'receipt.create'; target: string; extra: { items: number; totalSatang: number; cutoff: string } }
+  | { action: 'receipt.paid'; target: string; extra?: Record<string, unknown> }
+  | { action: 'jobs.sync'; target: string; extra: Record<string, unknown> }
+  | { action: 'token.create' | 'token.revoke'; target: string; extra?: Record<string, unknown> };
+
+export interface RequestMeta {
+  actor: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  method: string | null;
+  path: string | null;
+}
+
+export const systemMeta = (actor = 'system'): RequestMeta => ({
+  actor,
+  ip: null,
+  userAgent: null,
+  method: null,
+  path: null,
+});
+
+/** Appends one entry; call it inside the transaction of the change it records. */
+export async function recordAudit(tx: Tx | Db, event: AuditEvent, meta: RequestMeta, status = 'ok') {
+  const last = await tx.auditEntry.findFirst({ orderBy: { id: 'desc' }, select: { hash: true } });
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const fields: AuditFields = {
+    // Millisecond precision is what the database keeps; hashing more would not verify.
+    ts: new Date(Math.floor(Date.now())),
+    actor: meta.actor,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    method: meta.method,
+    path: meta.path,
+    action: event.action,
+    target: event.target,
+    status,
+    extra: JSON.stringify('extra' in event && event.extra ? event.extra : {}),
+  };
+  return tx.auditEntry.create({ data: { ...fields, prevHash, hash: entryHash(fields, prevHash) } });
+}
+
+export async function verifyAuditChain(db: Db, pageSize = 2000) {
+  async function* pages() {
+    let after = 0;
+    for (;;) {
+      const rows = await db.auditEntry.findMany({ where: { id: { gt: after } }, orderBy: { id: 'asc' }, take: pageSize });
+      if (rows.length === 0) return;
+      yield* rows;
+      after = rows[rows.length - 1].id;
+    }
+  }
+  return verifyChain(pages());
+}

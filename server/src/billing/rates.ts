@@ -1,0 +1,74 @@
+import { recordAudit, type RequestMeta } from '../audit/recorder.ts';
+import type { Db } from '../db/client.ts';
+import type { RateValues } from './cost.ts';
+import { isTier, normalizeRate, type Tier, TIERS } from './money.ts';
+
+/** Starting rates (THB per hour) for a new installation; admins change them in the app. */
+export const DEFAULT_RATES: Record<Tier, RateValues> = {
+  mu: { cpuPerHour: '0.5', gpuPerHour: '12', memGBPerHour: '0.05' },
+  gov: { cpuPerHour: '0.75', gpuPerHour: '18', memGBPerHour: '0.08' },
+  private: { cpuPerHour: '1.5', gpuPerHour: '35', memGBPerHour: '0.15' },
+};
+
+export class RateError extends Error {}
+
+export async function ensureRates(db: Db) {
+  for (const tier of TIERS) {
+    await db.rate.upsert({ where: { tier }, create: { tier, ...DEFAULT_RATES[tier] }, update: {} });
+  }
+}
+
+export const listRates = (db: Db) => db.rate.findMany({ orderBy: { tier: 'asc' } });
+
+export async function getRate(db: Db, tier: string) {
+  if (!isTier(tier)) throw new RateError(`unknown tier "${tier}" (known: ${TIERS.join(', ')})`);
+  const rate = await db.rate.findUnique({ where: { tier } });
+  if (!rate) throw new RateError(`no rate is set for tier "${tier}"`);
+  return rate;
+}
+
+export interface RateUpdate extends RateValues {
+  tier: string;
+}
+
+/**
+ * Changes one tier's rates. The rate, its history row and the audit entry are one transaction;
+ * invalid input is refused before anything is written.
+ */
+export async function updateRate(db: Db, input: RateUpdate, meta: RequestMeta) {
+  if (!isTier(input.tier)) throw new RateError(`unknown tier "${input.tier}" (known: ${TIERS.join(', ')})`);
+  const next = {
+    cpuPerHour: normalizeRate(input.cpuPerHour, 'cpuPerHour'),
+    gpuPerHour: normalizeRate(input.gpuPerHour, 'gpuPerHour'),
+    memGBPerHour: normalizeRate(input.memGBPerHour, 'memGBPerHour'),
+  };
+  const changedBy = meta.actor ?? 'system';
+  return db.$transaction(async (tx) => {
+    const old = await tx.rate.findUnique({ where: { tier: input.tier } });
+    const rate = await tx.rate.upsert({
+      where: { tier: input.tier },
+      create: { tier: input.tier, ...next, updatedBy: changedBy },
+      update: { ...next, updatedAt: new Date(), updatedBy: changedBy },
+    });
+    await tx.rateHistory.create({
+      data: {
+        tier: input.tier,
+        changedBy,
+        oldCpu: old?.cpuPerHour ?? null,
+        oldGpu: old?.gpuPerHour ?? null,
+        oldMem: old?.memGBPerHour ?? null,
+        newCpu: next.cpuPerHour,
+        newGpu: next.gpuPerHour,
+        newMem: next.memGBPerHour,
+      },
+    });
+    const oldValues = old
+      ? { cpuPerHour: old.cpuPerHour, gpuPerHour: old.gpuPerHour, memGBPerHour: old.memGBPerHour }
+      : null;
+    await recordAudit(tx, { action: 'rates.update', target: input.tier, extra: { old: oldValues, new: next } }, meta);
+    return rate;
+  });
+}
+
+export const rateHistory = (db: Db, tier?: string, take = 50) =>
+  db.rateHistory.findMany({ where: tier ? { tier } : {}, orderBy: { id: 'desc' }, take });

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { SourceName } from './slurm/types.ts';
+
+/** Every environment variable the server reads, parsed and validated once. */
+export interface Config {
+  port: number;
+  host: string;
+  production: boolean;
+  demo: boolean;
+  instanceDir: string;
+  databaseUrl: string;
+  databaseFile: string;
+  adminUsername: string;
+  adminPassword: string | null;
+  adminPasswordGenerated: boolean;
+  seedDemoUsers: boolean;
+  sessionDays: number;
+  cookieSecure: boolean;
+  cluster: string;
+  sources: {
+    order: SourceName[];
+    csvPath: string | null;
+    sacct: { path: string; allUsers: boolean } | null;
+    restd: {
+      baseUrl: string;
+      token: string | null;
+      tokenFile: string | null;
+      userName: string;
+      verifyTls: boolean;
+      caFile: string | null;
+      version: string | null;
+    } | null;
+    timeoutMs: number;
+  };
+  sync: { intervalSec: number; lookbackSec: number };
+  webHandlerPath: string | null;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) {
+    throw new ConfigError(`${name} must be a whole number >= ${min}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be 1 or 0 (true/false), got "${raw}"`);
+}
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+export function loadConfig(env: Env = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const demo = bool(env, 'DEMO', false);
+  const instanceDir = path.resolve(env.INSTANCE_DIR ?? path.join(repoRoot, 'instance'));
+  const databaseUrl = env.DATABASE_URL ?? `file:${path.join(instanceDir, 'hpc-accounting.db')}`;
+  if (!databaseUrl.startsWith('file:')) {
+    throw new ConfigError(`DATABASE_URL must be a SQLite URL starting with "file:", got "${databaseUrl}"`);
+  }
+  const databaseFile = path.resolve(repoRoot, databaseUrl.slice('file:'.length));
+
+  let adminPassword = env.ADMIN_PASSWORD || null;
+  let adminPasswordGenerated = false;
+  if (!adminPassword && production && !demo) {
+    throw new ConfigError('ADMIN_PASSWORD is required in production: it sets the password of the seeded admin account');
+  }
+  if (!adminPassword) {
+    adminPassword = randomBytes(12).toString('base64url');
+    adminPasswordGenerated = true;
+  }
+
+  const order = (env.SLURM_SOURCES ?? 'restd,sacct,csv').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const s of order) {
+    if (!['restd', 'sacct', 'csv'].includes(s)) {
+      throw new ConfigError(`SLURM_SOURCES lists unknown source "${s}" (known: restd, sacct, csv)`);
+    }
+  }
+  const restdUrl = env.SLURMRESTD_URL || null;
+  if (restdUrl && !/^https?:\/\//.test(restdUrl)) {
+    throw new ConfigError(`SLURMRESTD_URL must start with http:// or https://, got "${restdUrl}"`);
+  }
+  const defaultCsv = demo ? path.join(repoRoot, 'server/demo/jobs.csv') : null;
+
+  return {
+    port: int(env, 'PORT', 3000, 0),
+    host: env.HOST ?? '0.0.0.0',
+    production,
+    demo,
+    instanceDir,
+    databaseUrl,
+    databaseFile,
+    adminUsername: env.ADMIN_USERNAME ?? 'admin',
+    adminPassword,
+    adminPasswordGenerated,
+    seedDemoUsers: bool(env, 'SEED_DEMO_USERS', false),
+    sessionDays: int(env, 'SESSION_DAYS', 30, 1),
+    cookieSecure: bool(env, 'COOKIE_SECURE', production),
+    cluster: env.CLUSTER_NAME ?? (demo ? 'demo' : 'cluster'),
+    sources: {
+      order: order as SourceName[],
+      csvPath: env.JOBS_CSV ? path.resolve(env.JOBS_CSV) : defaultCsv,
+      sacct: env.SACCT_PATH || bool(env, 'SACCT_ENABLED', false)
+        ? { path: env.SACCT_PATH || 'sacct', allUsers: bool(env, 'SACCT_ALL_USERS', true) }
+        : null,
+      restd: restdUrl
+        ? {
+            baseUrl: restdUrl,
+            token: env.SLURMRESTD_TOKEN || null,
+            tokenFile: env.SLURMRESTD_TOKEN_FILE || null,
+            userName: env.SLURMRESTD_USER ?? 'slurm',
+            verifyTls: bool(env, 'SLURMRESTD_VERIFY_TLS', true),
+            caFile: env.SLURMRESTD_CA_FILE || null,
+            version: env.SLURMRESTD_VERSION || null,
+          }
+        : null,
+      timeoutMs: int(env, 'SLURM_TIMEOUT_MS', 30_000, 100),
+    },
+    sync: {
+      intervalSec: int(env, 'SYNC_INTERVAL_SEC', 300),
+      lookbackSec: int(env, 'SYNC_LOOKBACK_SEC', 2 * 86400),
+    },
+    webHandlerPath: env.WEB_HANDLER === '' ? null : path.resolve(env.WEB_HANDLER ?? path.join(repoRoot, 'web/build/handler.js')),
+  };
+}

@@ -1,0 +1,48 @@
+import type { RequestMeta } from './audit/recorder.ts';
+import type { SessionViewer } from './auth/sessions.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import { createLoaders, type Loaders } from './jobs/loaders.ts';
+import type { PubSub } from './pubsub.ts';
+import type { Services } from './services.ts';
+
+export interface Context {
+  db: Db;
+  config: Config;
+  viewer: SessionViewer | null;
+  meta: RequestMeta;
+  pubsub: PubSub;
+  services: Services;
+  loaders: Loaders;
+}
+
+export interface ContextDeps {
+  db: Db;
+  config: Config;
+  pubsub: PubSub;
+  services: Services;
+}
+
+export interface RequestInfo {
+  viewer: SessionViewer | null;
+  ip: string | null;
+  userAgent: string | null;
+  method: string | null;
+  path: string | null;
+}
+
+/** One context per HTTP request or WebSocket operation: loaders never outlive it. */
+export function createContext(deps: ContextDeps, info: RequestInfo): Context {
+  return {
+    ...deps,
+    viewer: info.viewer,
+    meta: {
+      actor: info.viewer?.username ?? null,
+      ip: info.ip,
+      userAgent: info.userAgent,
+      method: info.method,
+      path: info.path,
+    },
+    loaders: createLoaders(deps.db),
+  };
+}

@@ -1,0 +1,62 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(text);
+}
+
+export function redirect(res: ServerResponse, location: string, headers: Record<string, string | string[]> = {}) {
+  res.writeHead(303, { location, 'cache-control': 'no-store', ...headers });
+  res.end();
+}
+
+export async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** JSON or form-urlencoded body as a flat record of strings. */
+export async function readForm(req: IncomingMessage): Promise<Record<string, string>> {
+  const text = await readBody(req);
+  const type = req.headers['content-type'] ?? '';
+  if (type.includes('application/json')) {
+    const data = JSON.parse(text || '{}');
+    if (!data || typeof data !== 'object') throw new Error('body must be a JSON object');
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v == null ? '' : String(v)]));
+  }
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
+export const wantsJson = (req: IncomingMessage) =>
+  (req.headers.accept ?? '').includes('application/json') || (req.headers['content-type'] ?? '').includes('application/json');
+
+export function clientIp(req: IncomingMessage): string | null {
+  return req.socket.remoteAddress ?? null;
+}
+
+/** Same-origin check for state-changing requests: the Origin (or Referer) must name this host. */
+export function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin ?? (req.headers.referer ? new URL(req.headers.referer).origin : undefined);
+  if (!origin) return false;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export function headersOf(req: IncomingMessage): Headers {
+  const h = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (Array.isArray(v)) for (const x of v) h.append(k, x);
+    else if (v !== undefined) h.set(k, v);
+  }
+  return h;
+}

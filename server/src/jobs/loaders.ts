@@ -1,0 +1,51 @@
+import DataLoader from 'dataloader';
+import type { Db } from '../db/client.ts';
+import type { JobRecordRow } from './ledger.ts';
+
+export interface JobQuery {
+  user?: string;
+  /** Jobs that ended before this instant (finished jobs only). */
+  endedBefore?: Date;
+  endedAfter?: Date;
+  account?: string;
+  partition?: string;
+}
+
+const FINISHED = { not: null } as const;
+
+/**
+ * Per-request loaders over the ledger: every resolver that needs jobs, rates or a user's tier asks
+ * these, so one request reads each thing once however many fields want it.
+ */
+export function createLoaders(db: Db) {
+  return {
+    jobs: new DataLoader<JobQuery, JobRecordRow[], string>(
+      (queries) =>
+        Promise.all(
+          queries.map((q) =>
+            db.jobRecord.findMany({
+              where: {
+                user: q.user,
+                account: q.account,
+                partition: q.partition,
+                end: q.endedBefore || q.endedAfter ? { ...FINISHED, lt: q.endedBefore, gte: q.endedAfter } : undefined,
+              },
+              orderBy: [{ end: 'desc' }, { key: 'asc' }],
+            }),
+          ),
+        ),
+      { cacheKeyFn: (q) => JSON.stringify([q.user, q.endedBefore?.getTime(), q.endedAfter?.getTime(), q.account, q.partition]) },
+    ),
+    rate: new DataLoader(async (tiers: readonly string[]) => {
+      const rows = await db.rate.findMany({ where: { tier: { in: [...tiers] } } });
+      return tiers.map((t) => rows.find((r) => r.tier === t) ?? new Error(`no rate for tier ${t}`));
+    }),
+    /** A user's tier; someone known only to Slurm is billed at the default tier. */
+    tierOf: new DataLoader(async (usernames: readonly string[]) => {
+      const rows = await db.user.findMany({ where: { username: { in: [...usernames] } }, select: { username: true, tier: true } });
+      return usernames.map((u) => rows.find((r) => r.username === u)?.tier ?? 'mu');
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,70 @@
+import { recordAudit, type RequestMeta } from '../audit/recorder.ts';
+import type { Db } from '../db/client.ts';
+import { fetchJobs, type JobSource } from '../slurm/cascade.ts';
+import { upsertJobs } from './ledger.ts';
+
+export interface SyncRequest {
+  from: Date;
+  to: Date;
+  trigger: 'interval' | 'admin' | 'cli' | 'startup';
+}
+
+export class SyncError extends Error {}
+
+/**
+ * Asks the cascade for a window and upserts what it returns into the ledger. The run, its source
+ * and counts are kept in SyncRun (what `dataSource` reports) and audited as `jobs.sync`.
+ */
+export async function syncJobs(db: Db, sources: JobSource[], req: SyncRequest, meta: RequestMeta, timeoutMs?: number) {
+  if (!(req.from < req.to)) throw new SyncError(`sync window is empty: from ${req.from.toISOString()} is not before to ${req.to.toISOString()}`);
+  const run = await db.syncRun.create({
+    data: { startedAt: new Date(), rangeFrom: req.from, rangeTo: req.to, status: 'running', trigger: req.trigger },
+  });
+  try {
+    const result = await fetchJobs({ from: req.from, to: req.to }, sources, { timeoutMs });
+    const count = await upsertJobs(db, result.jobs, result.source);
+    const finished = await db.$transaction(async (tx) => {
+      const done = await tx.syncRun.update({
+        where: { id: run.id },
+        data: { finishedAt: new Date(), source: result.source, jobCount: count, attempts: JSON.stringify(result.attempts), status: 'ok' },
+      });
+      await recordAudit(
+        tx,
+        {
+          action: 'jobs.sync',
+          target: `${req.from.toISOString()}/${req.to.toISOString()}`,
+          extra: { source: result.source, jobs: count, trigger: req.trigger, attempts: result.attempts },
+        },
+        meta,
+      );
+      return done;
+    });
+    return finished;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const attempts = (error as { attempts?: unknown }).attempts ?? [];
+    await db.$transaction(async (tx) => {
+      await tx.syncRun.update({
+        where: { id: run.id },
+        data: { finishedAt: new Date(), status: 'failed', error: message, attempts: JSON.stringify(attempts) },
+      });
+      await recordAudit(
+        tx,
+        { action: 'jobs.sync', target: `${req.from.toISOString()}/${req.to.toISOString()}`, extra: { error: message, trigger: req.trigger, attempts } },
+        meta,
+        'failed',
+      );
+    });
+    throw new SyncError(message, { cause: error });
+  }
+}
+
+/** The next window for an interval sync: from the last good run's end minus the lookback. */
+export async function nextWindow(db: Db, lookbackSec: number, now = new Date()) {
+  const last = await db.syncRun.findFirst({ where: { status: 'ok' }, orderBy: { rangeTo: 'desc' } });
+  const from = last ? new Date(last.rangeTo.getTime() - lookbackSec * 1000) : new Date(0);
+  return { from, to: now };
+}
+
+/** Which source last filled the ledger, and when: shown next to every usage view. */
+export const latestSync = (db: Db) => db.syncRun.findFirst({ where: { status: 'ok' }, orderBy: { finishedAt: 'desc' } });

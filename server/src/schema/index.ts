@@ -1,0 +1,8 @@
+import { lexicographicSortSchema } from 'graphql';
+import { builder } from '../builder.ts';
+import './user.ts';
+import './rate.ts';
+import './cost.ts';
+import './job.ts';
+
+export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,0 +1,46 @@
+import { builder } from '../builder.ts';
+import { costOfUnits } from '../billing/cost.ts';
+import type { JobRecordRow } from '../jobs/ledger.ts';
+import { CostRef } from './cost.ts';
+import { loadRate } from './rate.ts';
+
+export const JobRef = builder.objectRef<JobRecordRow>('Job').implement({
+  description: 'One Slurm job from the ledger (steps folded in)',
+  fields: (t) => ({
+    key: t.exposeID('key', { description: '`cluster:jobId`, the billing key' }),
+    cluster: t.exposeString('cluster'),
+    jobId: t.exposeString('jobId'),
+    user: t.exposeString('user'),
+    account: t.exposeString('account', { nullable: true }),
+    partition: t.exposeString('partition', { nullable: true }),
+    name: t.exposeString('name', { nullable: true }),
+    state: t.exposeString('state'),
+    submit: t.field({ type: 'DateTime', nullable: true, resolve: (j) => j.submit }),
+    start: t.field({ type: 'DateTime', nullable: true, resolve: (j) => j.start }),
+    end: t.field({ type: 'DateTime', nullable: true, resolve: (j) => j.end }),
+    elapsedSeconds: t.exposeInt('elapsedSeconds'),
+    totalCpuSeconds: t.exposeFloat('totalCpuSeconds'),
+    cpus: t.exposeInt('cpus'),
+    gpus: t.exposeInt('gpus'),
+    memMiB: t.exposeInt('memMiB'),
+    cost: t.field({
+      type: CostRef,
+      description: "At the current rate of the job owner's tier",
+      resolve: async (job, _args, ctx) => {
+        const tier = await ctx.loaders.tierOf.load(job.user);
+        return costOfUnits(job, job.elapsedSeconds, await loadRate(ctx, tier));
+      },
+    }),
+  }),
+});
+
+builder.queryField('myJobs', (t) =>
+  t.field({
+    type: [JobRef],
+    authScopes: { loggedIn: true },
+    description: "The viewer's finished jobs, newest first",
+    args: { completedBefore: t.arg({ type: 'DateTime' }) },
+    resolve: (_root, { completedBefore }, ctx) =>
+      ctx.loaders.jobs.load({ user: ctx.viewer!.username, endedBefore: completedBefore ?? new Date() }),
+  }),
+);

@@ -1,0 +1,43 @@
+import { ensureRates } from './billing/rates.ts';
+import { hashPassword } from './auth/passwords.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+
+/** Demo accounts (password = username), only with SEED_DEMO_USERS=1. */
+export const DEMO_USERS = [
+  { username: 'alice', role: 'user', tier: 'mu' },
+  { username: 'bob', role: 'user', tier: 'gov' },
+  { username: 'carol', role: 'user', tier: 'private' },
+  { username: 'dave', role: 'user', tier: 'mu' },
+  { username: 'oper', role: 'operator', tier: 'mu' },
+] as const;
+
+export async function seed(db: Db, config: Config, log: (msg: string) => void) {
+  await ensureRates(db);
+
+  const admin = await db.user.findUnique({ where: { username: config.adminUsername } });
+  if (!config.adminPasswordGenerated) {
+    // An explicit ADMIN_PASSWORD always wins, so it doubles as the recovery path for a lost password.
+    const passwordHash = await hashPassword(config.adminPassword!);
+    await db.user.upsert({
+      where: { username: config.adminUsername },
+      create: { username: config.adminUsername, role: 'admin', passwordHash },
+      update: { role: 'admin', passwordHash },
+    });
+  } else if (!admin) {
+    await db.user.create({
+      data: { username: config.adminUsername, role: 'admin', passwordHash: await hashPassword(config.adminPassword!) },
+    });
+    log(`created admin account "${config.adminUsername}" with generated password: ${config.adminPassword}`);
+  }
+
+  if (config.seedDemoUsers) {
+    for (const u of DEMO_USERS) {
+      const exists = await db.user.findUnique({ where: { username: u.username } });
+      if (!exists) {
+        await db.user.create({ data: { ...u, passwordHash: await hashPassword(u.username) } });
+      }
+    }
+    log(`demo users: ${DEMO_USERS.map((u) => `${u.username}/${u.username} (${u.role}, ${u.tier})`).join(', ')}`);
+  }
+}

@@ -1,0 +1,45 @@
+import { createRequire } from 'node:module';
+import { defineConfig } from 'vitest/config';
+
+// graphql 16 ships .mjs and .js builds; without one resolved path vitest loads both and
+// Pothos fails with "Cannot use GraphQLSchema from another module or realm".
+const require = createRequire(new URL('./server/package.json', import.meta.url));
+const graphql = require.resolve('graphql');
+
+const shared = {
+  resolve: { alias: { graphql } },
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { ...shared, test: { name: 'unit', include: ['server/src/**/*.test.ts'], environment: 'node' } },
+      {
+        ...shared,
+        test: { name: 'api', include: ['tests/api/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'system',
+          include: ['tests/system/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

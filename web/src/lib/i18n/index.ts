@@ -1,0 +1,34 @@
+import { addMessages, init, locale } from 'svelte-i18n';
+import en from './locales/en.json';
+import th from './locales/th.json';
+
+export const LOCALES = ['en', 'th'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'en';
+/** Readable by the server, so the first render is already in the chosen language. */
+export const LOCALE_COOKIE = 'lang';
+
+export function resolveLocale(value: string | null | undefined): Locale {
+  return (LOCALES as readonly string[]).includes(value ?? '') ? (value as Locale) : DEFAULT_LOCALE;
+}
+
+// Dictionaries are bundled (two small files) instead of registered as lazy loaders, so a locale is usable
+// synchronously: no waitLocale() before the first render, no flash of keys.
+addMessages('en', en);
+addMessages('th', th);
+init({ fallbackLocale: DEFAULT_LOCALE, initialLocale: DEFAULT_LOCALE });
+
+/**
+ * svelte-i18n keeps the locale in one module-level store. The root layout calls this while it renders, and a
+ * server render is synchronous from there to the leaf page, so one request cannot see another's locale.
+ */
+export function useLocale(value: Locale): void {
+  locale.set(value);
+}
+
+/** Browser only: switch language and remember it for the next server render. */
+export function chooseLocale(value: Locale): void {
+  locale.set(value);
+  document.cookie = `${LOCALE_COOKIE}=${value}; Path=/; Max-Age=31536000; SameSite=Lax`;
+  document.documentElement.lang = value;
+}
