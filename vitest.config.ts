@@ -10,8 +10,14 @@ const shared = {
   resolve: { alias: { graphql } },
 };
 
+// CI asks for a JSON report beside the console output, to print one closing summary line.
+const reporters = process.env.VITEST_JSON ? ['default', 'json'] : ['default'];
+const outputFile = process.env.VITEST_JSON ? { json: process.env.VITEST_JSON } : undefined;
+
 export default defineConfig({
   test: {
+    reporters,
+    outputFile,
     projects: [
       { ...shared, test: { name: 'unit', include: ['server/src/**/*.test.ts'], environment: 'node' } },
       {

@@ -1,6 +1,6 @@
 import { recordAudit, type RequestMeta } from '../audit/recorder.ts';
 import type { Db } from '../db/client.ts';
-import { fetchJobs, type JobSource } from '../slurm/cascade.ts';
+import { fetchJobs, type JobSource, type SkippedSource } from '../slurm/cascade.ts';
 import { upsertJobs } from './ledger.ts';
 
 export interface SyncRequest {
@@ -15,7 +15,7 @@ export class SyncError extends Error {}
  * Asks the cascade for a window and upserts what it returns into the ledger. The run, its source
  * and counts are kept in SyncRun (what `dataSource` reports) and audited as `jobs.sync`.
  */
-export async function syncJobs(db: Db, sources: JobSource[], req: SyncRequest, meta: RequestMeta, timeoutMs?: number) {
+export async function syncJobs(db: Db, sources: ReadonlyArray<JobSource | SkippedSource>, req: SyncRequest, meta: RequestMeta, timeoutMs?: number) {
   if (!(req.from < req.to)) throw new SyncError(`sync window is empty: from ${req.from.toISOString()} is not before to ${req.to.toISOString()}`);
   const run = await db.syncRun.create({
     data: { startedAt: new Date(), rangeFrom: req.from, rangeTo: req.to, status: 'running', trigger: req.trigger },

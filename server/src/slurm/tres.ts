@@ -1,0 +1,134 @@
+import type { TresMap } from './types';
+
+/** One entry of a slurmrestd TRES list: `{type:"gres", name:"gpu:a100", id:1002, count:4}`. */
+export interface TresEntry {
+  type: string;
+  name?: string | null;
+  count?: number | null | { set?: boolean; infinite?: boolean; number?: number };
+}
+
+const UNIT_TO_MIB: Record<string, number> = {
+  K: 1 / 1024,
+  M: 1,
+  G: 1024,
+  T: 1024 ** 2,
+  P: 1024 ** 3,
+};
+
+/**
+ * `cpu=2,mem=512M,node=1,billing=2,gres/gpu=1,gres/gpu:a100=4` → TresMap.
+ * Slurm only attaches a unit to size TRES whose base unit is MB (mem, bb, ...), so any suffixed value becomes MiB;
+ * a bare number is already MiB for mem, as sacct prints it.
+ */
+export function parseTresString(text: string | null | undefined): TresMap {
+  const out: TresMap = {};
+  if (!text) return out;
+  for (const part of text.split(',')) {
+    const eq = part.lastIndexOf('=');
+    if (eq <= 0) continue;
+    const key = part.slice(0, eq).trim();
+    const value = parseTresValue(part.slice(eq + 1).trim());
+    if (key && value !== null) out[key] = value;
+  }
+  return out;
+}
+
+function parseTresValue(raw: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)([KMGTP])?$/i.exec(raw);
+  if (!m) return null;
+  const n = Number(m[1]);
+  if (!m[2]) return n;
+  return Math.round(n * UNIT_TO_MIB[m[2].toUpperCase()]);
+}
+
+/** slurmrestd `tres.allocated` / `tres.requested` lists; job-level `mem` counts are MB, i.e. already MiB. */
+export function tresFromList(list: readonly TresEntry[] | null | undefined): TresMap {
+  const out: TresMap = {};
+  if (!Array.isArray(list)) return out;
+  for (const entry of list) {
+    if (!entry || typeof entry.type !== 'string') continue;
+    const count = typeof entry.count === 'object' && entry.count !== null ? nvNumber(entry.count) : entry.count;
+    // -2 is NO_VAL64 (e.g. energy): unset, not a count. https://slurm.schedmd.com/rest_api.html (SHAPES.md §9.8)
+    if (typeof count !== 'number' || !Number.isFinite(count) || count < 0) continue;
+    out[entry.name ? `${entry.type}/${entry.name}` : entry.type] = count;
+  }
+  return out;
+}
+
+function nvNumber(v: { set?: boolean; infinite?: boolean; number?: number }): number | null {
+  return v.set && !v.infinite && typeof v.number === 'number' ? v.number : null;
+}
+
+/** GPUs in a TRES map: the untyped `gres/gpu` total when present, else the sum of typed `gres/gpu:<type>` entries. */
+export function gpuCount(tres: TresMap): number {
+  if (typeof tres['gres/gpu'] === 'number') return tres['gres/gpu'];
+  let sum = 0;
+  for (const [key, value] of Object.entries(tres)) {
+    if (key.startsWith('gres/gpu:')) sum += value;
+  }
+  return sum;
+}
+
+/**
+ * sacct durations → seconds: `D-HH:MM:SS`, `HH:MM:SS`, `MM:SS`, `MM:SS.mmm` (TotalCPU under an hour),
+ * `HH:MM:SS.mmm`. `INVALID`, `Unknown` and empty mean nothing was measured: 0. A bare number is seconds.
+ */
+export function parseElapsed(text: string | null | undefined): number {
+  const s = (text ?? '').trim();
+  if (!s) return 0;
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
+  const m = /^(?:(\d+)-)?(\d+):(\d+)(?::(\d+))?(?:\.(\d+))?$/.exec(s);
+  if (!m) return 0;
+  const days = m[1] ? Number(m[1]) : 0;
+  let h = 0;
+  let min: number;
+  let sec: number;
+  if (m[4] !== undefined) {
+    h = Number(m[2]);
+    min = Number(m[3]);
+    sec = Number(m[4]);
+  } else if (m[1]) {
+    // `D-HH:MM` is not printed by sacct, but Slurm's own time_str2secs reads it as days-hours:minutes.
+    h = Number(m[2]);
+    min = Number(m[3]);
+    sec = 0;
+  } else {
+    min = Number(m[2]);
+    sec = Number(m[3]);
+  }
+  const frac = m[5] ? Number(`0.${m[5]}`) : 0;
+  return days * 86400 + h * 3600 + min * 60 + sec + frac;
+}
+
+/**
+ * Seconds in sacct's style: `elapsed` is `[D-]HH:MM:SS` (Elapsed); `cpu` is like TotalCPU, `MM:SS.mmm` under an
+ * hour and whole seconds above.
+ */
+export function formatElapsed(seconds: number, style: 'elapsed' | 'cpu' = 'elapsed'): string {
+  const total = Math.max(0, seconds);
+  const whole = Math.floor(total);
+  const days = Math.floor(whole / 86400);
+  const h = Math.floor((whole % 86400) / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = whole % 60;
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  if (days > 0) return `${days}-${p2(h)}:${p2(m)}:${p2(s)}`;
+  if (h > 0 || style === 'elapsed') return `${p2(h)}:${p2(m)}:${p2(s)}`;
+  const ms = Math.floor(Math.round((total - whole) * 1e6) / 1000);
+  return `${p2(m)}:${p2(s)}.${String(ms).padStart(3, '0')}`;
+}
+
+/** A TresMap in sacct's order and units: keys sorted, mem with the largest exact unit (M, G, T). */
+export function formatTres(tres: TresMap): string {
+  return Object.keys(tres)
+    .sort()
+    .map((key) => {
+      const v = tres[key];
+      if (key !== 'mem') return `${key}=${v}`;
+      // Like sacct (CONVERT_NUM_UNIT_EXACT): the largest unit that divides the value exactly.
+      if (v > 0 && v % 1024 ** 2 === 0) return `mem=${v / 1024 ** 2}T`;
+      if (v > 0 && v % 1024 === 0) return `mem=${v / 1024}G`;
+      return `mem=${v}M`;
+    })
+    .join(',');
+}

@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { type App, buildApp } from '../../server/src/app.ts';
+import { createSession, SESSION_COOKIE } from '../../server/src/auth/sessions.ts';
+import { loadConfig } from '../../server/src/config.ts';
+
+export const ADMIN_PASSWORD = 'admin-test-password';
+
+export interface TestApp {
+  app: App;
+  dir: string;
+  /** A session cookie for a user (created with the given role and tier when missing). */
+  cookieFor(username: string, role?: 'user' | 'operator' | 'admin', tier?: 'mu' | 'gov' | 'private'): Promise<string>;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, cookie?: string): Promise<{ data?: T; errors?: any[] }>;
+  close(): Promise<void>;
+}
+
+/** A whole app on a fresh SQLite file, for one test file. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hpc-acct-test-'));
+  const config = loadConfig({
+    DATABASE_URL: `file:${path.join(dir, 'test.db')}`,
+    INSTANCE_DIR: dir,
+    ADMIN_PASSWORD,
+    WEB_HANDLER: '',
+    SYNC_INTERVAL_SEC: '0',
+    SLURM_SOURCES: 'csv',
+    CLUSTER_NAME: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...env,
+  });
+  const app = await buildApp(config, { logger: pino({ level: 'silent' }) });
+  return {
+    app,
+    dir,
+    async cookieFor(username, role = 'user', tier = 'mu') {
+      const user = await app.db.user.upsert({ where: { username }, create: { username, role, tier }, update: {} });
+      const { token } = await createSession(app.db, user.id, 30);
+      return `${SESSION_COOKIE}=${token}`;
+    },
+    async gql(query, variables, cookie) {
+      const res = await app.yoga.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-graphql-yoga-csrf': '1',
+          ...(cookie ? { cookie } : {}),
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      return res.json();
+    },
+    async close() {
+      await app.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const codes = (r: { errors?: any[] }) => (r.errors ?? []).map((e) => e.extensions?.code);

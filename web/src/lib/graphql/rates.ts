@@ -1,0 +1,62 @@
+import { graphql } from './generated';
+import type { RatesQuery as RatesResult } from './generated/graphql';
+
+export const RatesQuery = graphql(`
+  query Rates {
+    rates {
+      tier
+      cpuPerHour
+      gpuPerHour
+      memGBPerHour
+      updatedAt
+      updatedBy
+      viewerCanUpdate
+    }
+  }
+`);
+
+/** Every tier's changes (no `tier` argument): pages pick what they show. */
+export const RateChangedSubscription = graphql(`
+  subscription RateChanged {
+    rateChanged {
+      tier
+      cpuPerHour
+      gpuPerHour
+      memGBPerHour
+      updatedAt
+      updatedBy
+      viewerCanUpdate
+    }
+  }
+`);
+
+export const UpdateRateMutation = graphql(`
+  mutation UpdateRate($input: UpdateRateInput!) {
+    updateRate(input: $input) {
+      tier
+      cpuPerHour
+      gpuPerHour
+      memGBPerHour
+      updatedAt
+      updatedBy
+      viewerCanUpdate
+    }
+  }
+`);
+
+export type RateFields = RatesResult['rates'][number];
+
+/**
+ * The rates a page shows: the query's answer, overridden per tier by anything newer that was pushed
+ * (rateChanged) or saved since. Newer is decided by `updatedAt`, so a late query answer cannot undo a push.
+ */
+export function latestRates(...sources: ReadonlyArray<Iterable<RateFields> | undefined>): Map<RateFields['tier'], RateFields> {
+  const byTier = new Map<RateFields['tier'], RateFields>();
+  for (const source of sources) {
+    for (const rate of source ?? []) {
+      const known = byTier.get(rate.tier);
+      if (!known || Date.parse(rate.updatedAt) >= Date.parse(known.updatedAt)) byTier.set(rate.tier, rate);
+    }
+  }
+  return byTier;
+}
