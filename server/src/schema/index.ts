@@ -4,5 +4,7 @@ import './user.ts';
 import './rate.ts';
 import './cost.ts';
 import './job.ts';
+import './usage.ts';
+import './receipt.ts';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -82,8 +82,9 @@ async function withTimeout<T>(run: (signal: AbortSignal) => Promise<T>, timeoutM
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const err = new Error(`${name}: timed out after ${timeoutMs} ms`);
-      controller.abort(err);
+      // Settle first: a source that rejects on abort must not replace the reason.
       reject(err);
+      controller.abort(err);
     }, timeoutMs);
   });
   try {

@@ -171,9 +171,10 @@ export interface ParseOptions {
  * (slurmdbd stores it per step; sacct sums client-side), so it is summed here from finished steps like sacct does.
  * Requeued jobs appear once per run: the latest run is kept.
  */
-export function parseSlurmdbJobs(json: unknown, version: string, opts: ParseOptions = {}): NormalizedJob[] {
+export function parseSlurmdbJobs(json: unknown, version: string, opts: ParseOptions & { now?: Date } = {}): NormalizedJob[] {
   const v = assertKnown(version);
   const where = opts.where ?? `/slurmdb/${v}/jobs`;
+  const nowSec = Math.floor((opts.now ?? new Date()).getTime() / 1000);
   const out: NormalizedJob[] = [];
   jobsArray(json, where).forEach((job, i) => {
     const jobId = num(job?.job_id);
@@ -197,7 +198,7 @@ export function parseSlurmdbJobs(json: unknown, version: string, opts: ParseOpti
       name: emptyToNull(job.name),
       state,
       submit: epochToDate(num(time.submission)),
-      start: epochToDate(num(time.start)),
+      start: epochToDate(v === 'v0.0.37' ? startFromElapsed(time, state, nowSec) : num(time.start)),
       end: epochToDate(num(time.end)),
       elapsedSeconds: num(time.elapsed) ?? 0,
       totalCpuSeconds: (jobMicros > 0 ? jobMicros : stepMicros) / 1e6,
@@ -206,6 +207,18 @@ export function parseSlurmdbJobs(json: unknown, version: string, opts: ParseOpti
     });
   });
   return dedupeJobs(out);
+}
+
+/**
+ * dbv0.0.37 dumps the eligible time as `time.start` (Slurm 22.05 `openapi/dbv0.0.37/parse.c`:
+ * `_add_parse(UINT32, eligible, "time/start")`), so the start is rebuilt from end, elapsed and suspended time.
+ * Exact for any job that ran a second or more; a zero-length job gets start = end.
+ */
+function startFromElapsed(time: Json, state: string, nowSec: number): number | null {
+  const end = num(time.end) ?? 0;
+  const ran = (num(time.elapsed) ?? 0) + (num(time.suspended) ?? 0);
+  if (end > 0) return end - ran;
+  return state === 'PENDING' ? null : nowSec - ran;
 }
 
 const NOT_ENDED = new Set(['PENDING', 'RUNNING', 'SUSPENDED', 'REQUEUED', 'CONFIGURING', 'RESIZING']);
@@ -357,8 +370,9 @@ export function createRestdSource(opts: RestdOptions): RestdSource {
       if (signal.aborted) {
         throw new RestdError('timeout', `no answer from ${path} within ${opts.timeoutMs} ms`, { cause: err });
       }
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      const why = e.cause?.code ?? e.cause?.message ?? e.message;
+      // undici's request() throws the socket error itself; fetch() wraps it in `cause`.
+      const e = err as Error & { cause?: { message?: string } };
+      const why = e.cause?.message ?? e.message;
       throw new RestdError('unreachable', `cannot reach ${base}: ${why}`, { cause: err });
     }
     if (status === 404) throw new RestdError('not-offered', `slurmrestd does not offer ${path} (HTTP 404: ${snippet(body)})`);

@@ -80,7 +80,8 @@ CREATE TABLE "ReceiptItem" (
     "gpuPerHour" TEXT NOT NULL,
     "memGBPerHour" TEXT NOT NULL,
     "costSatang" INTEGER NOT NULL,
-    CONSTRAINT "ReceiptItem_receiptId_fkey" FOREIGN KEY ("receiptId") REFERENCES "Receipt" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+    CONSTRAINT "ReceiptItem_receiptId_fkey" FOREIGN KEY ("receiptId") REFERENCES "Receipt" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "ReceiptItem_billingKey_fkey" FOREIGN KEY ("billingKey") REFERENCES "JobRecord" ("key") ON DELETE RESTRICT ON UPDATE CASCADE
 );
 
 -- CreateTable

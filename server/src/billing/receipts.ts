@@ -1,0 +1,106 @@
+import { recordAudit, type RequestMeta } from '../audit/recorder.ts';
+import type { Db } from '../db/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import { costOfUnits } from './cost.ts';
+import { jobWhere, priceSums } from './usage.ts';
+
+export type ReceiptErrorCode = 'BAD_INPUT' | 'NOT_FOUND' | 'ALREADY_BILLED' | 'ALREADY_PAID' | 'NOTHING_TO_BILL';
+
+export class ReceiptError extends Error {
+  constructor(
+    readonly code: ReceiptErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** States after which a job's usage is final. */
+const FINISHED_STATES = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE'];
+
+/**
+ * Bills the owner's finished, unbilled jobs that ended before the cut-off, at the rate in force
+ * now. The receipt, its items and the audit entry are one transaction; the UNIQUE billing key
+ * makes a concurrent receipt that reaches the same job fail as a whole, leaving nothing behind.
+ */
+export async function createReceipt(db: Db, username: string, cutoff: Date, meta: RequestMeta, now = new Date()) {
+  if (Number.isNaN(cutoff.getTime())) throw new ReceiptError('BAD_INPUT', 'the cut-off is not a valid date');
+  if (cutoff.getTime() > now.getTime()) {
+    throw new ReceiptError('BAD_INPUT', `the cut-off ${cutoff.toISOString()} is in the future; only finished usage can be billed`);
+  }
+  try {
+    return await db.$transaction(async (tx) => {
+      const user = await tx.user.findUnique({ where: { username } });
+      if (!user) throw new ReceiptError('NOT_FOUND', `no user named "${username}"`);
+      const rate = await tx.rate.findUnique({ where: { tier: user.tier } });
+      if (!rate) throw new ReceiptError('NOT_FOUND', `no rate is set for tier "${user.tier}"`);
+      const jobs = await tx.jobRecord.findMany({
+        where: { ...jobWhere({ user: username, endedBefore: cutoff, billed: false }), state: { in: FINISHED_STATES } },
+        orderBy: [{ end: 'asc' }, { key: 'asc' }],
+      });
+      if (jobs.length === 0) throw new ReceiptError('NOTHING_TO_BILL', `no unbilled finished jobs of ${username} ended before ${cutoff.toISOString()}`);
+
+      const sums = { cpuSeconds: 0n, gpuSeconds: 0n, memMiBSeconds: 0n };
+      const items = jobs.map((j) => {
+        const secs = BigInt(j.elapsedSeconds);
+        sums.cpuSeconds += BigInt(j.cpus) * secs;
+        sums.gpuSeconds += BigInt(j.gpus) * secs;
+        sums.memMiBSeconds += BigInt(j.memMiB) * secs;
+        const c = costOfUnits(j, j.elapsedSeconds, rate);
+        return {
+          billingKey: j.key,
+          cluster: j.cluster,
+          jobId: j.jobId,
+          jobName: j.name,
+          account: j.account,
+          partition: j.partition,
+          state: j.state,
+          end: j.end,
+          elapsedSeconds: j.elapsedSeconds,
+          cpuHours: c.cpuHours,
+          gpuHours: c.gpuHours,
+          memGBHours: c.memGBHours,
+          cpuPerHour: rate.cpuPerHour,
+          gpuPerHour: rate.gpuPerHour,
+          memGBPerHour: rate.memGBPerHour,
+          costSatang: Number(c.costSatang),
+        };
+      });
+      const totalSatang = Number(priceSums(sums, rate));
+      const receipt = await tx.receipt.create({
+        data: { userId: user.id, tier: user.tier, cutoff, createdBy: meta.actor ?? username, totalSatang },
+      });
+      await tx.receiptItem.createMany({ data: items.map((i) => ({ ...i, receiptId: receipt.id })) });
+      await recordAudit(
+        tx,
+        { action: 'receipt.create', target: String(receipt.id), extra: { items: items.length, totalSatang, cutoff: cutoff.toISOString() } },
+        meta,
+      );
+      return receipt;
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      throw new ReceiptError('ALREADY_BILLED', 'some of these jobs were billed by another receipt at the same moment; nothing was written, try again');
+    }
+    throw error;
+  }
+}
+
+/** Marks a pending receipt paid; paying twice is an error that changes nothing. */
+export async function markReceiptPaid(db: Db, id: number, meta: RequestMeta) {
+  return db.$transaction(async (tx) => {
+    const receipt = await tx.receipt.findUnique({ where: { id } });
+    if (!receipt) throw new ReceiptError('NOT_FOUND', `no receipt ${id}`);
+    if (receipt.status === 'paid') {
+      throw new ReceiptError('ALREADY_PAID', `receipt ${id} was already paid on ${receipt.paidAt?.toISOString()} by ${receipt.paidBy}`);
+    }
+    // The status condition makes a concurrent second payment update no row instead of paying twice.
+    const { count } = await tx.receipt.updateMany({
+      where: { id, status: 'pending' },
+      data: { status: 'paid', paidAt: new Date(), paidBy: meta.actor },
+    });
+    if (count !== 1) throw new ReceiptError('ALREADY_PAID', `receipt ${id} was already paid`);
+    await recordAudit(tx, { action: 'receipt.paid', target: String(id), extra: { totalSatang: receipt.totalSatang } }, meta);
+    return tx.receipt.findUniqueOrThrow({ where: { id } });
+  });
+}

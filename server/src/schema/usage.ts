@@ -1,0 +1,196 @@
+import { GraphQLError } from 'graphql';
+import { badInput, builder } from '../builder.ts';
+import { formatSatang } from '../billing/money.ts';
+import { encodeCursor, listJobs, USAGE_GROUPS, type UsageBucket, usageBuckets, type UsageFilter, usageTotals } from '../billing/usage.ts';
+import { latestSync, SyncError, syncJobs } from '../jobs/sync.ts';
+import { JobRef } from './job.ts';
+import { TierEnum } from './user.ts';
+
+const UsageGroupEnum = builder.enumType('UsageGroup', { values: USAGE_GROUPS });
+
+export const JobFilterInput = builder.inputType('JobFilter', {
+  description: 'Finished jobs of the ledger; every field narrows the set',
+  fields: (t) => ({
+    user: t.string(),
+    account: t.string(),
+    partition: t.string(),
+    endedAfter: t.field({ type: 'DateTime' }),
+    endedBefore: t.field({ type: 'DateTime', description: 'The "completed before" cut-off' }),
+    billed: t.boolean({ description: 'true: only jobs on a receipt; false: only unbilled' }),
+  }),
+});
+
+type Totals = UsageBucket;
+
+export const UsageTotalsRef = builder.objectRef<Totals>('UsageTotals').implement({
+  description: "Sums computed by the database; cost at each job owner's current tier rate",
+  fields: (t) => ({
+    jobs: t.int({ resolve: (b) => b.sums.jobs }),
+    elapsedHours: t.float({ resolve: (b) => b.sums.elapsedSeconds / 3600 }),
+    cpuHours: t.float({ resolve: (b) => Number(b.sums.cpuSeconds) / 3600 }),
+    gpuHours: t.float({ resolve: (b) => Number(b.sums.gpuSeconds) / 3600 }),
+    memGBHours: t.float({ resolve: (b) => Number(b.sums.memMiBSeconds) / 3600 / 1024 }),
+    cost: t.field({ type: 'Decimal', resolve: (b) => formatSatang(b.costSatang) }),
+  }),
+});
+
+const UsageBucketRef = builder.objectRef<UsageBucket>('UsageBucket').implement({
+  description: 'Totals of one group; the grouping fields not asked for are null',
+  fields: (t) => ({
+    user: t.string({ nullable: true, resolve: (b) => b.key.user ?? null }),
+    month: t.string({ nullable: true, description: 'YYYY-MM of the end time (UTC)', resolve: (b) => b.key.month ?? null }),
+    account: t.string({ nullable: true, resolve: (b) => b.key.account ?? null }),
+    partition: t.string({ nullable: true, resolve: (b) => b.key.partition ?? null }),
+    tier: t.field({ type: TierEnum, nullable: true, resolve: (b) => (b.key.tier as 'mu' | undefined) ?? null }),
+    totals: t.field({ type: UsageTotalsRef, resolve: (b) => b }),
+  }),
+});
+
+interface JobPage {
+  filter: UsageFilter;
+  page: Awaited<ReturnType<typeof listJobs>>;
+}
+
+const PageInfoRef = builder.objectRef<JobPage['page']>('PageInfo').implement({
+  fields: (t) => ({
+    hasNextPage: t.exposeBoolean('hasNextPage'),
+    endCursor: t.exposeString('endCursor', { nullable: true }),
+  }),
+});
+
+const JobEdgeRef = builder.objectRef<{ cursor: string; node: JobPage['page']['nodes'][number] }>('JobEdge').implement({
+  fields: (t) => ({
+    cursor: t.exposeString('cursor'),
+    node: t.field({ type: JobRef, resolve: (e) => e.node }),
+  }),
+});
+
+const JobConnectionRef = builder.objectRef<JobPage>('JobConnection').implement({
+  fields: (t) => ({
+    edges: t.field({
+      type: [JobEdgeRef],
+      resolve: ({ page }) =>
+        page.nodes.map((node) => ({ node, cursor: encodeCursor(node.end, node.key) })),
+    }),
+    pageInfo: t.field({ type: PageInfoRef, resolve: ({ page }) => page }),
+    totals: t.field({
+      type: UsageTotalsRef,
+      description: 'Of the whole filtered set, not only this page',
+      resolve: ({ filter }, _a, ctx) => usageTotals(ctx.db, filter),
+    }),
+  }),
+});
+
+/** A filter without a user is everyone's usage: staff only. A user may ask only for their own. */
+const scopeOf = (filter: { user?: string | null } | null | undefined) =>
+  filter?.user ? { ownerOf: filter.user } : { staff: true };
+
+builder.queryField('jobs', (t) =>
+  t.field({
+    type: JobConnectionRef,
+    description: 'Finished jobs from the ledger, newest first, a page at a time',
+    args: {
+      filter: t.arg({ type: JobFilterInput }),
+      first: t.arg.int({ defaultValue: 50 }),
+      after: t.arg.string(),
+    },
+    authScopes: (_root, args) => scopeOf(args.filter),
+    resolve: async (_root, { filter, first, after }, ctx) => {
+      const f: UsageFilter = { ...(filter ?? {}) };
+      const size = first ?? 50;
+      if (size < 1 || size > 1000) throw badInput(`first must be between 1 and 1000, got ${size}`);
+      try {
+        return { filter: f, page: await listJobs(ctx.db, f, size, after) };
+      } catch (error) {
+        if (error instanceof Error && /cursor/.test(error.message)) throw badInput(error.message);
+        throw error;
+      }
+    },
+  }),
+);
+
+builder.queryField('usage', (t) =>
+  t.field({
+    type: [UsageBucketRef],
+    description: 'Usage totals grouped by user, month, account, partition and/or tier',
+    args: {
+      filter: t.arg({ type: JobFilterInput }),
+      groupBy: t.arg({ type: [UsageGroupEnum], required: true }),
+    },
+    authScopes: (_root, args) => scopeOf(args.filter),
+    resolve: (_root, { filter, groupBy }, ctx) => usageBuckets(ctx.db, { ...(filter ?? {}) }, groupBy),
+  }),
+);
+
+interface SyncRunShape {
+  id: number;
+  source: string | null;
+  jobCount: number;
+  status: string;
+  trigger: string;
+  rangeFrom: Date;
+  rangeTo: Date;
+  startedAt: Date;
+  finishedAt: Date | null;
+  attempts: string;
+  error: string | null;
+}
+
+const AttemptRef = builder
+  .objectRef<{ source: string; ok: boolean; reason?: string; ms: number; count?: number }>('SourceAttempt')
+  .implement({
+    description: 'One source the cascade tried, and why it did or did not serve',
+    fields: (t) => ({
+      source: t.exposeString('source'),
+      ok: t.exposeBoolean('ok'),
+      reason: t.string({ nullable: true, resolve: (a) => a.reason ?? null }),
+      ms: t.exposeInt('ms'),
+      count: t.int({ nullable: true, resolve: (a) => a.count ?? null }),
+    }),
+  });
+
+const SyncRunRef = builder.objectRef<SyncRunShape>('SyncRun').implement({
+  description: 'One fill of the ledger from Slurm',
+  fields: (t) => ({
+    id: t.exposeInt('id'),
+    source: t.exposeString('source', { nullable: true, description: 'restd, sacct or csv: what served the jobs' }),
+    jobCount: t.exposeInt('jobCount'),
+    status: t.exposeString('status'),
+    trigger: t.exposeString('trigger'),
+    rangeFrom: t.field({ type: 'DateTime', resolve: (r) => r.rangeFrom }),
+    rangeTo: t.field({ type: 'DateTime', resolve: (r) => r.rangeTo }),
+    startedAt: t.field({ type: 'DateTime', resolve: (r) => r.startedAt }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.finishedAt }),
+    error: t.exposeString('error', { nullable: true }),
+    attempts: t.field({ type: [AttemptRef], resolve: (r) => JSON.parse(r.attempts) }),
+  }),
+});
+
+builder.queryField('dataSource', (t) =>
+  t.field({
+    type: SyncRunRef,
+    nullable: true,
+    authScopes: { loggedIn: true },
+    description: 'The sync that last filled the ledger: which source served it, and when',
+    resolve: (_root, _args, ctx) => latestSync(ctx.db),
+  }),
+);
+
+builder.mutationField('syncJobs', (t) =>
+  t.field({
+    type: SyncRunRef,
+    authScopes: { admin: true },
+    description: 'Fill the ledger from Slurm for a window now',
+    args: { from: t.arg({ type: 'DateTime', required: true }), to: t.arg({ type: 'DateTime' }) },
+    resolve: async (_root, { from, to }, ctx) => {
+      try {
+        return await syncJobs(ctx.db, ctx.services.sources, { from, to: to ?? new Date(), trigger: 'admin' }, ctx.meta, ctx.services.slurmTimeoutMs);
+      } catch (error) {
+        if (error instanceof SyncError) {
+          throw new GraphQLError(error.message, { extensions: { code: /window/.test(error.message) ? 'BAD_INPUT' : 'SLURM_UNAVAILABLE' } });
+        }
+        throw error;
+      }
+    },
+  }),
+);

@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codes, startTestApp, type TestApp } from './harness.ts';
+
+let t: TestApp;
+let alice: string;
+
+const MY_JOBS = /* GraphQL */ `
+  query MyJobs($before: DateTime) {
+    myJobs(completedBefore: $before) {
+      key jobId user name state end elapsedSeconds cpus gpus memMiB
+      cost { cpuHours gpuHours memGBHours cost }
+    }
+  }
+`;
+
+beforeAll(async () => {
+  t = await startTestApp({ JOBS_CSV: path.resolve(import.meta.dirname, '../fixtures/jobs-small.csv') });
+  await t.app.syncNow('startup');
+  alice = await t.cookieFor('alice', 'user', 'mu');
+});
+afterAll(() => t.close());
+
+describe('myJobs', () => {
+  it('syncs the CSV source into the ledger and audits the sync', async () => {
+    expect(await t.app.db.jobRecord.count()).toBe(5);
+    const run = await t.app.db.syncRun.findFirst();
+    expect(run).toMatchObject({ status: 'ok', source: 'csv', jobCount: 5 });
+    const audit = await t.app.db.auditEntry.findFirst({ where: { action: 'jobs.sync' } });
+    expect(JSON.parse(audit!.extra)).toMatchObject({ source: 'csv', jobs: 5 });
+  });
+
+  it("returns only the viewer's finished jobs, newest first, with costs at the viewer's tier", async () => {
+    const r = await t.gql(MY_JOBS, {}, alice);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.myJobs.map((j: any) => j.jobId)).toEqual(['102', '101', '100']);
+    const [, train, relax] = r.data.myJobs;
+    expect(relax).toMatchObject({ key: 'test:100', name: 'relax, then run', cpus: 4, gpus: 0, memMiB: 16384 });
+    // mu: 8 CPU-h × 0.5 + 32 GiB-h × 0.05
+    expect(relax.cost).toEqual({ cpuHours: 8, gpuHours: 0, memGBHours: 32, cost: '5.60' });
+    // 8 CPU-h × 0.5 + 2 GPU-h × 12 + 32 GiB-h × 0.05
+    expect(train.cost).toEqual({ cpuHours: 8, gpuHours: 2, memGBHours: 32, cost: '29.60' });
+  });
+
+  it('filters by completion date', async () => {
+    const r = await t.gql(MY_JOBS, { before: '2026-10-04T00:00:00Z' }, alice);
+    expect(r.data.myJobs.map((j: any) => j.jobId)).toEqual(['100']);
+  });
+
+  it('refuses anonymous callers', async () => {
+    expect(codes(await t.gql(MY_JOBS, {}))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('updates a job seen again instead of duplicating it', async () => {
+    await t.app.syncNow('interval');
+    expect(await t.app.db.jobRecord.count()).toBe(5);
+    expect(await t.app.db.syncRun.count({ where: { status: 'ok' } })).toBe(2);
+  });
+});
