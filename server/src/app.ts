@@ -25,6 +25,7 @@ import type { Config } from './config.ts';
 import { type Context, createContext, type ContextDeps } from './context.ts';
 import { type Db, openDatabase } from './db/client.ts';
 import { nextWindow, syncJobs } from './jobs/sync.ts';
+import { handleExport } from './http/exports.ts';
 import { clientIp, headersOf, readForm, redirect, sameOrigin, sendJson, wantsJson } from './http/util.ts';
 import { newPubSub } from './pubsub.ts';
 import { schema } from './schema/index.ts';
@@ -185,6 +186,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       const { viewer, setCookie } = await resolveSession(headersOf(req));
       if (setCookie) res.setHeader('set-cookie', setCookie);
       if (url.pathname === '/formula' && (req.method === 'GET' || req.method === 'POST')) return await handleFormula(req, res, url, viewer);
+      if (await handleExport(db, req, res, url, viewer)) return;
       if (url.pathname === '/auth/login' && req.method === 'POST') return await handleLogin(req, res);
       if (url.pathname === '/auth/logout' && req.method === 'POST') return await handleLogout(req, res, viewer);
       if (webHandler) {

@@ -156,3 +156,45 @@ describe('receipts', () => {
     expect(codes(await t.gql(PAY, { id: 9999 }, admin))).toEqual(['NOT_FOUND']);
   });
 });
+
+describe('CSV exports', () => {
+  let base: string;
+  beforeAll(async () => {
+    const { port } = await t.app.start();
+    base = `http://127.0.0.1:${port}`;
+  });
+  const get = (path: string, cookie?: string) => fetch(base + path, { headers: cookie ? { cookie } : {} });
+
+  it("writes a user's usage as UTF-8 with BOM, quoting and Thai text intact", async () => {
+    const res = await get('/export/my.csv', alice);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder().decode(bytes);
+    expect(text).toContain('"relax, then run"');
+    expect(text).toContain('ยาวนาน');
+    expect(text.split('\r\n')[0]).toMatch(/^job key,job id,user,tier/);
+    expect(text).not.toContain('orca');
+  });
+
+  it('exports a receipt to its owner and staff only', async () => {
+    const [{ id }] = await t.app.db.receipt.findMany();
+    const mine = await get(`/export/receipts/${id}.csv`, alice);
+    expect(mine.status).toBe(200);
+    const lines = (await mine.text()).trim().split('\r\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[4]).toMatch(/,TOTAL,.*,35\.80$/);
+    expect((await get(`/export/receipts/${id}.csv`, bob)).status).toBe(403);
+    expect((await get(`/export/receipts/${id}.csv`)).status).toBe(401);
+    expect((await get(`/export/receipts/${id}.csv`, oper)).status).toBe(200);
+  });
+
+  it('lists paid receipts in paid.csv for staff', async () => {
+    const res = await get('/export/paid.csv', admin);
+    const lines = (await res.text()).trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^\d+,alice,mu,.*,3,35\.80,.*,admin$/);
+    expect((await get('/export/paid.csv', alice)).status).toBe(403);
+  });
+});

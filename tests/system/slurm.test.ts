@@ -130,9 +130,9 @@ describe.skipIf(!sandbox.ok)('Slurm sources against a real Slurm 22.05', () => {
       expect(cpu.elapsedSeconds).toBeGreaterThanOrEqual(2);
       // srun step 0 keeps every allocated CPU busy for ~3 s: real CPU time, summed from the steps. How much of it
       // a process gets depends on what else the (2-core) machine runs, so only "clearly more than a sleep" (~0.01 s).
-      expect(cpu.totalCpuSeconds).toBeGreaterThan(1);
+      expect(cpu.totalCpuSeconds).toBeGreaterThan(0.5);
       expect(cpu.totalCpuSeconds).toBeLessThanOrEqual((cpu.allocTres.cpu ?? 1) * cpu.elapsedSeconds + 1);
-      expect(job(seedId('seed-cpu-bob')).totalCpuSeconds).toBeGreaterThan(0.5);
+      expect(job(seedId('seed-cpu-bob')).totalCpuSeconds).toBeGreaterThan(0.2);
       expect(job(seedId('seed-gpu2')).totalCpuSeconds).toBeLessThan(0.5); // sleep 3: next to nothing
       expect(job(seedId('seed-gpu1')).allocTres['gres/gpu']).toBe(1);
       expect(job(seedId('seed-gpu1')).partition).toBe('gpu');

@@ -10,7 +10,10 @@ export function baseState(state: unknown): string {
   return m ? m[0].toUpperCase() : '';
 }
 
-/** Job and step states that are not finished: sacct leaves their steps out of TotalCPU (`step->state < JOB_COMPLETE`). */
+/**
+ * Job and step states that are not finished: sacct leaves such steps out of TotalCPU (`step->state < JOB_COMPLETE`),
+ * https://slurm.schedmd.com/sacct.html#OPT_TotalCPU
+ */
 const UNFINISHED = new Set(['PENDING', 'RUNNING', 'SUSPENDED', 'REQUEUED', 'RESIZING', 'CONFIGURING', '']);
 
 export function isFinishedState(state: string): boolean {

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { slurmFixtureText } from '../../../tests/unit-support/fixtures';
+import { slurmFixturePath, slurmFixtureText } from '../../../tests/unit-support/fixtures';
 import { fetchJobs, type JobSource } from './cascade';
 import { createRestdSource } from './restd';
 import type { NormalizedJob } from './types';
@@ -158,5 +159,47 @@ describe('restd against a real HTTP server on loopback (undici transport)', () =
     const result = await cascadeAgainst(restd(url, { version: 'v0.0.38' }));
     expect(result.attempts[0].reason).toBe(`restd: cannot reach ${url}: connect ECONNREFUSED ${url.slice('http://'.length)}`);
     expect(result.source).toBe('csv');
+  });
+});
+
+describe('restd over TLS', () => {
+  async function tlsRestd() {
+    const body = slurmFixtureText('slurmdb-v0.0.43-jobs.json');
+    const server = createTlsServer(
+      { cert: slurmFixtureText('tls/restd-test.crt'), key: slurmFixtureText('tls/restd-test.key') },
+      (_, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  it('verifies certificates by default: a self-signed one is refused', async () => {
+    const url = await tlsRestd();
+    const result = await cascadeAgainst(restd(url, { version: 'v0.0.43' }));
+    expect(result.source).toBe('csv');
+    expect(result.attempts[0].reason).toBe(`restd: cannot reach ${url}: self-signed certificate`);
+  });
+
+  it('trusts the certificate given as caFile', async () => {
+    const url = await tlsRestd();
+    const result = await cascadeAgainst(restd(url, { version: 'v0.0.43', caFile: slurmFixturePath('tls/restd-test.crt') }));
+    expect(result.source).toBe('restd');
+    expect(result.jobs.map((j) => j.jobId)).toEqual(['812001', '812010', '812055_7', '812070', '812101']);
+  });
+
+  it('skips verification only when told to (development)', async () => {
+    const url = await tlsRestd();
+    const result = await cascadeAgainst(restd(url, { version: 'v0.0.43', verifyTls: false }));
+    expect(result.source).toBe('restd');
+    expect(result.attempts[0].count).toBe(5);
+  });
+
+  it('names an unreadable CA file', async () => {
+    const url = await tlsRestd();
+    const result = await cascadeAgainst(restd(url, { version: 'v0.0.43', caFile: '/nonexistent/ca.pem' }));
+    expect(result.attempts[0].reason).toMatch(/^restd: cannot read CA file \/nonexistent\/ca.pem: ENOENT/);
   });
 });

@@ -71,7 +71,8 @@ function assertKnown(version: string): string {
 
 /**
  * `start_time`/`end_time` for `/slurmdb/vX/jobs`. A bare epoch is refused up to v0.0.41 (it goes straight to
- * parse_time(); fixed in v0.0.42, Slurm commit 0f7be0f); `uts<epoch>` works in every version and needs no time zone.
+ * parse_time(); fixed in v0.0.42, https://github.com/SchedMD/slurm/commit/0f7be0f); `uts<epoch>` works in every
+ * version (checked on 22.05) and needs no time zone.
  */
 export function slurmdbTimeParam(version: string, d: Date): string {
   const epoch = Math.floor(d.getTime() / 1000);
@@ -210,8 +211,9 @@ export function parseSlurmdbJobs(json: unknown, version: string, opts: ParseOpti
 }
 
 /**
- * dbv0.0.37 dumps the eligible time as `time.start` (Slurm 22.05 `openapi/dbv0.0.37/parse.c`:
- * `_add_parse(UINT32, eligible, "time/start")`), so the start is rebuilt from end, elapsed and suspended time.
+ * dbv0.0.37 dumps the eligible time as `time.start` (`_add_parse(UINT32, eligible, "time/start")` in
+ * https://github.com/SchedMD/slurm/blob/slurm-22-05-8-1/src/plugins/openapi/dbv0.0.37/parse.c), so the start is
+ * rebuilt from end, elapsed and suspended time.
  * Exact for any job that ran a second or more; a zero-length job gets start = end.
  */
 function startFromElapsed(time: Json, state: string, nowSec: number): number | null {
@@ -333,7 +335,14 @@ export function createRestdSource(opts: RestdOptions): RestdSource {
 
   async function getTransport(): Promise<FetchLike> {
     if (!transport) {
-      const ca = opts.caFile ? await readFile(opts.caFile) : undefined;
+      let ca: string | undefined;
+      if (opts.caFile) {
+        try {
+          ca = await readFile(opts.caFile);
+        } catch (err) {
+          throw new RestdError('config', `cannot read CA file ${opts.caFile}: ${(err as Error).message}`, { cause: err });
+        }
+      }
       transport = undiciFetch({ verifyTls: opts.verifyTls, ca });
     }
     return transport;
@@ -448,6 +457,7 @@ export function createRestdSource(opts: RestdOptions): RestdSource {
       const jobs = parseSlurmdbJobs(await getJson(path, slurmdbParams(target.version, q), signal), target.version, {
         cluster: opts.cluster,
         where: path,
+        now: now(),
       });
       return q.user ? jobs.filter((j) => j.user === q.user) : jobs;
     }

@@ -26,8 +26,9 @@ export const SACCT_FIELDS = [
 ] as const;
 
 /**
- * Unit separator. sacct takes any string for `--delimiter`; a job name can still contain this byte (checked on
- * Slurm 22.05: `sbatch -J $'a\x1fb'` is stored and printed as is), so JobName stays last and extra fields rejoin.
+ * Unit separator. sacct takes any string for `--delimiter` (https://slurm.schedmd.com/sacct.html#OPT_delimiter), but a
+ * job name can still contain this byte (checked on Slurm 22.05: `sbatch -J $'a\x1fb'` is stored and printed as is),
+ * so JobName stays last and extra fields rejoin.
  */
 export const SACCT_DELIMITER = '\x1f';
 

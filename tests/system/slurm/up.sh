@@ -324,23 +324,40 @@ start_slurmdbd() {
   wait_for 60 "slurmdbd (sacctmgr show cluster)" sacctmgr -n -P show cluster
 }
 
-sacctmgr_q() { sacctmgr -i "$@" >/dev/null 2>&1 || true; }
 has() { [ -n "$(sacctmgr -n -P "$@" 2>/dev/null)" ]; }
 
 setup_accounting() {
-  has show cluster "$CLUSTER" format=cluster || { log "registering cluster $CLUSTER"; sacctmgr -i add cluster "$CLUSTER" >/dev/null; }
-  has show account physics format=account   || sacctmgr_q add account physics Description="physics dept" Organization=science
-  has show account chemistry format=account || sacctmgr_q add account chemistry Description="chemistry dept" Organization=science
-  has show account ops format=account       || sacctmgr_q add account ops Description="operations" Organization=it
-  has show assoc where user=alice account=physics format=user   || sacctmgr_q add user alice Account=physics DefaultAccount=physics
-  has show assoc where user=alice account=chemistry format=user || sacctmgr_q add user alice Account=chemistry
-  has show assoc where user=bob account=chemistry format=user   || sacctmgr_q add user bob Account=chemistry DefaultAccount=chemistry
-  has show assoc where user=oper account=ops format=user        || sacctmgr_q add user oper Account=ops DefaultAccount=ops AdminLevel=Operator
-  has show assoc where user=admin1 account=ops format=user      || sacctmgr_q add user admin1 Account=ops DefaultAccount=ops AdminLevel=Administrator
-  [ "$(sacctmgr -n -P show user oper format=adminlevel 2>/dev/null)" = Operator ] || sacctmgr_q modify user oper set AdminLevel=Operator
-  [ "$(sacctmgr -n -P show user admin1 format=adminlevel 2>/dev/null)" = Administrator ] || sacctmgr_q modify user admin1 set AdminLevel=Administrator
-  has show user oper format=user   || die "accounting setup failed (user oper missing)"
-  has show user admin1 format=user || die "accounting setup failed (user admin1 missing)"
+  # one sacctmgr session for everything missing (each sacctmgr call costs ~0.5-1 s)
+  local cmds="" accts assocs admins
+  has show cluster "$CLUSTER" format=cluster || cmds+="add cluster $CLUSTER"$'\n'
+  accts=$(sacctmgr -n -P show account format=account 2>/dev/null || true)
+  assocs=$(sacctmgr -n -P show assoc format=account,user 2>/dev/null || true)
+  admins=$(sacctmgr -n -P show user format=user,adminlevel 2>/dev/null || true)
+  want_account() { grep -qx "$1" <<<"$accts" || cmds+="add account $1 Description=$2 Organization=$3"$'\n'; }
+  want_assoc() { grep -qx "$2|$1" <<<"$assocs" || cmds+="add user $1 Account=$2 ${3:-}"$'\n'; }
+  want_admin() { grep -qx "$1|$2" <<<"$admins" || cmds+="modify user $1 set AdminLevel=$2"$'\n'; }
+  want_account physics physics-dept science
+  want_account chemistry chemistry-dept science
+  want_account ops operations it
+  want_assoc alice physics DefaultAccount=physics
+  want_assoc alice chemistry
+  want_assoc bob chemistry DefaultAccount=chemistry
+  want_assoc oper ops DefaultAccount=ops
+  want_assoc admin1 ops DefaultAccount=ops
+  if [ -n "$cmds" ]; then
+    log "accounting: $(echo "$cmds" | grep -c .) sacctmgr commands (cluster $CLUSTER, accounts, users)"
+    printf '%s' "$cmds" | sacctmgr -i >"$LOG/sacctmgr-setup.log" 2>&1 || true
+    admins=$(sacctmgr -n -P show user format=user,adminlevel 2>/dev/null || true)
+  fi
+  cmds=""
+  want_admin oper Operator
+  want_admin admin1 Administrator
+  [ -z "$cmds" ] || printf '%s' "$cmds" | sacctmgr -i >>"$LOG/sacctmgr-setup.log" 2>&1 || true
+  has show cluster "$CLUSTER" format=cluster || { cat "$LOG/sacctmgr-setup.log" >&2; die "accounting setup failed (cluster $CLUSTER missing)"; }
+  [ "$(sacctmgr -n -P show assoc format=user 2>/dev/null | grep -cxE 'alice|bob|oper|admin1')" -ge 5 ] \
+    || { cat "$LOG/sacctmgr-setup.log" >&2; die "accounting setup failed (user associations missing)"; }
+  [ "$(sacctmgr -n -P show user admin1 format=adminlevel 2>/dev/null)" = Administrator ] \
+    || { cat "$LOG/sacctmgr-setup.log" >&2; die "accounting setup failed (admin1 is not Administrator)"; }
 }
 
 start_slurmctld() {

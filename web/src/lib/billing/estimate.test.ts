@@ -56,8 +56,14 @@ describe('estimateCost', () => {
       cost: '91.50',
     });
   });
-  it('rejects negative quantities', () => {
+  it('rejects what is not a non-negative number', () => {
     expect(parseQuantity('-1')).toBeNull();
+    expect(parseQuantity('0x10')).toBeNull();
+    expect(parseQuantity('1e400')).toBeNull();
     expect(parseQuantity('0')).not.toBeNull();
+  });
+  it('reads quantities as the API reads a Float', () => {
+    expect(toPlain(parseQuantity('0.10000000000000000001')!)).toBe('0.1');
+    expect(toPlain(parseQuantity('2.50')!)).toBe('2.5');
   });
 });

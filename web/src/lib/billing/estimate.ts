@@ -23,9 +23,14 @@ export interface Estimate {
   cost: string;
 }
 
-/** A non-negative amount typed by the user, or null when it is not one. */
+/**
+ * A non-negative amount typed by the user, or null when it is not one. The API takes quantities as GraphQL
+ * Floats, read back as their shortest decimal text; going through a JS number here too keeps a local
+ * estimate equal to `estimateCost` even for input with more digits than a double holds.
+ */
 export function parseQuantity(text: string): Decimal | null {
-  const value = parseDecimal(text);
+  if (!parseDecimal(text)) return null;
+  const value = parseDecimal(String(Number(text.trim())));
   return value && !isNegative(value) ? value : null;
 }
 

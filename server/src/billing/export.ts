@@ -1,0 +1,59 @@
+import { stringify } from 'csv-stringify/sync';
+import type { Db } from '../db/client.ts';
+import { costOfUnits } from './cost.ts';
+import { formatSatang } from './money.ts';
+import { jobWhere, type UsageFilter } from './usage.ts';
+
+/**
+ * CSV for spreadsheets: UTF-8 with a byte-order mark (Excel otherwise reads Thai as mojibake),
+ * CRLF line ends, and quoting by csv-stringify.
+ */
+export function toCsv(header: string[], rows: unknown[][]): string {
+  return `\uFEFF${stringify([header, ...rows], { record_delimiter: 'windows', quoted_match: /^[=+\-@]/ })}`;
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : '');
+const hours = (n: number) => n.toFixed(4);
+
+export async function receiptCsv(db: Db, id: number) {
+  const receipt = await db.receipt.findUniqueOrThrow({ where: { id }, include: { user: true, items: { orderBy: [{ end: 'asc' }, { id: 'asc' }] } } });
+  const header = ['receipt', 'user', 'tier', 'job key', 'job id', 'job name', 'account', 'partition', 'state', 'end (UTC)', 'elapsed (s)', 'CPU-hours', 'GPU-hours', 'memory GB-hours', 'THB per CPU-hour', 'THB per GPU-hour', 'THB per GB-hour', 'cost (THB)'];
+  const rows: unknown[][] = receipt.items.map((i) => [
+    receipt.id, receipt.user.username, receipt.tier, i.billingKey, i.jobId, i.jobName ?? '', i.account ?? '', i.partition ?? '', i.state, iso(i.end), i.elapsedSeconds,
+    hours(i.cpuHours), hours(i.gpuHours), hours(i.memGBHours), i.cpuPerHour, i.gpuPerHour, i.memGBPerHour, formatSatang(i.costSatang),
+  ]);
+  rows.push([receipt.id, receipt.user.username, receipt.tier, 'TOTAL', '', '', '', '', receipt.status, iso(receipt.cutoff), '', '', '', '', '', '', '', formatSatang(receipt.totalSatang)]);
+  return { receipt, csv: toCsv(header, rows) };
+}
+
+/** Every job of a filter with its cost at the owner's current rate (what "my usage" shows). */
+export async function usageCsv(db: Db, filter: UsageFilter) {
+  const [jobs, users, rates] = await Promise.all([
+    db.jobRecord.findMany({ where: jobWhere(filter), orderBy: [{ end: 'desc' }, { key: 'asc' }], include: { receiptItem: { select: { receiptId: true } } } }),
+    db.user.findMany({ select: { username: true, tier: true } }),
+    db.rate.findMany(),
+  ]);
+  const tierOf = new Map(users.map((u) => [u.username, u.tier]));
+  const rateOf = new Map(rates.map((r) => [r.tier, r]));
+  const header = ['job key', 'job id', 'user', 'tier', 'job name', 'account', 'partition', 'state', 'start (UTC)', 'end (UTC)', 'elapsed (s)', 'CPUs', 'GPUs', 'memory (MiB)', 'CPU-hours', 'GPU-hours', 'memory GB-hours', 'cost (THB)', 'receipt'];
+  const rows = jobs.map((j) => {
+    const tier = tierOf.get(j.user) ?? 'mu';
+    const c = costOfUnits(j, j.elapsedSeconds, rateOf.get(tier)!);
+    return [j.key, j.jobId, j.user, tier, j.name ?? '', j.account ?? '', j.partition ?? '', j.state, iso(j.start), iso(j.end), j.elapsedSeconds, j.cpus, j.gpus, j.memMiB,
+      hours(c.cpuHours), hours(c.gpuHours), hours(c.memGBHours), formatSatang(c.costSatang), j.receiptItem?.receiptId ?? ''];
+  });
+  return toCsv(header, rows);
+}
+
+export async function paidCsv(db: Db) {
+  const receipts = await db.receipt.findMany({
+    where: { status: 'paid' },
+    include: { user: true, _count: { select: { items: true } } },
+    orderBy: { paidAt: 'asc' },
+  });
+  const header = ['receipt', 'user', 'tier', 'cut-off (UTC)', 'created (UTC)', 'created by', 'jobs', 'total (THB)', 'paid (UTC)', 'paid by'];
+  return toCsv(
+    header,
+    receipts.map((r) => [r.id, r.user.username, r.tier, iso(r.cutoff), iso(r.createdAt), r.createdBy, r._count.items, formatSatang(r.totalSatang), iso(r.paidAt), r.paidBy ?? '']),
+  );
+}
