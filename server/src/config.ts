@@ -61,14 +61,16 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 export function loadConfig(env: Env = process.env): Config {
+  // pnpm runs package scripts inside the package; relative paths mean what the user typed them against.
+  const cwd = env.INIT_CWD ?? process.cwd();
   const production = env.NODE_ENV === 'production';
   const demo = bool(env, 'DEMO', false);
-  const instanceDir = path.resolve(env.INSTANCE_DIR ?? path.join(repoRoot, 'instance'));
+  const instanceDir = path.resolve(cwd, env.INSTANCE_DIR ?? path.join(repoRoot, 'instance'));
   const databaseUrl = env.DATABASE_URL ?? `file:${path.join(instanceDir, 'hpc-accounting.db')}`;
   if (!databaseUrl.startsWith('file:')) {
     throw new ConfigError(`DATABASE_URL must be a SQLite URL starting with "file:", got "${databaseUrl}"`);
   }
-  const databaseFile = path.resolve(repoRoot, databaseUrl.slice('file:'.length));
+  const databaseFile = path.resolve(cwd, databaseUrl.slice('file:'.length));
 
   let adminPassword = env.ADMIN_PASSWORD || null;
   let adminPasswordGenerated = false;
@@ -109,7 +111,7 @@ export function loadConfig(env: Env = process.env): Config {
     cluster: env.CLUSTER_NAME ?? (demo ? 'demo' : 'cluster'),
     sources: {
       order: order as SourceName[],
-      csvPath: env.JOBS_CSV ? path.resolve(env.JOBS_CSV) : defaultCsv,
+      csvPath: env.JOBS_CSV ? path.resolve(cwd, env.JOBS_CSV) : defaultCsv,
       sacct: env.SACCT_PATH || bool(env, 'SACCT_ENABLED', false)
         ? { path: env.SACCT_PATH || 'sacct', allUsers: bool(env, 'SACCT_ALL_USERS', true) }
         : null,
@@ -130,6 +132,6 @@ export function loadConfig(env: Env = process.env): Config {
       intervalSec: int(env, 'SYNC_INTERVAL_SEC', 300),
       lookbackSec: int(env, 'SYNC_LOOKBACK_SEC', 2 * 86400),
     },
-    webHandlerPath: env.WEB_HANDLER === '' ? null : path.resolve(env.WEB_HANDLER ?? path.join(repoRoot, 'web/build/handler.js')),
+    webHandlerPath: env.WEB_HANDLER === '' ? null : path.resolve(cwd, env.WEB_HANDLER ?? path.join(repoRoot, 'web/build/handler.js')),
   };
 }

@@ -31,7 +31,13 @@ function row(job: NormalizedJob, source: SourceName, syncedAt: Date) {
  * Upserts jobs keyed by `cluster:jobId`: a job seen again (RUNNING → COMPLETED, late accounting)
  * replaces its record instead of adding one. Batched in transactions to keep large syncs fast.
  */
-export async function upsertJobs(db: Db, jobs: Iterable<NormalizedJob>, source: SourceName, batchSize = 500) {
+export async function upsertJobs(
+  db: Db,
+  jobs: Iterable<NormalizedJob>,
+  source: SourceName,
+  onProgress?: (done: number) => void,
+  batchSize = 500,
+) {
   const syncedAt = new Date();
   let count = 0;
   let batch: NormalizedJob[] = [];
@@ -46,6 +52,7 @@ export async function upsertJobs(db: Db, jobs: Iterable<NormalizedJob>, source: 
       }),
     );
     count += current.length;
+    onProgress?.(count);
   };
   for (const job of jobs) {
     batch.push(job);

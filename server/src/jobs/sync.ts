@@ -15,14 +15,27 @@ export class SyncError extends Error {}
  * Asks the cascade for a window and upserts what it returns into the ledger. The run, its source
  * and counts are kept in SyncRun (what `dataSource` reports) and audited as `jobs.sync`.
  */
-export async function syncJobs(db: Db, sources: ReadonlyArray<JobSource | SkippedSource>, req: SyncRequest, meta: RequestMeta, timeoutMs?: number) {
+export interface SyncProgress {
+  fetched?: { source: string; jobs: number; attempts: unknown[] };
+  stored?: number;
+}
+
+export async function syncJobs(
+  db: Db,
+  sources: ReadonlyArray<JobSource | SkippedSource>,
+  req: SyncRequest,
+  meta: RequestMeta,
+  timeoutMs?: number,
+  onProgress?: (p: SyncProgress) => void,
+) {
   if (!(req.from < req.to)) throw new SyncError(`sync window is empty: from ${req.from.toISOString()} is not before to ${req.to.toISOString()}`);
   const run = await db.syncRun.create({
     data: { startedAt: new Date(), rangeFrom: req.from, rangeTo: req.to, status: 'running', trigger: req.trigger },
   });
   try {
     const result = await fetchJobs({ from: req.from, to: req.to }, sources, { timeoutMs });
-    const count = await upsertJobs(db, result.jobs, result.source);
+    onProgress?.({ fetched: { source: result.source, jobs: result.jobs.length, attempts: result.attempts } });
+    const count = await upsertJobs(db, result.jobs, result.source, (stored) => onProgress?.({ stored }));
     const finished = await db.$transaction(async (tx) => {
       const done = await tx.syncRun.update({
         where: { id: run.id },

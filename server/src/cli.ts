@@ -1,0 +1,79 @@
+// hpc-accounting command line: `pnpm cli sync --from 2026-01-01 [--to 2026-02-01]`, `pnpm cli audit verify`.
+import { parseArgs } from 'node:util';
+import { systemMeta } from './audit/recorder.ts';
+import { verifyAuditChain } from './audit/recorder.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/client.ts';
+import { syncJobs } from './jobs/sync.ts';
+import { createServices } from './services.ts';
+
+const usage = `usage:
+  pnpm cli sync --from <date> [--to <date>]   fill the job ledger from Slurm for a window
+  pnpm cli audit verify                       check the audit log's hash chain`;
+
+function date(v: string | undefined, name: string, fallback?: Date): Date {
+  if (!v) {
+    if (fallback) return fallback;
+    throw new Error(`--${name} is required (a date such as 2026-01-31 or 2026-01-31T12:00:00Z)`);
+  }
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+  if (Number.isNaN(d.getTime())) throw new Error(`--${name} must be a date, got "${v}"`);
+  return d;
+}
+
+async function main(argv: string[]) {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, sub] = positionals;
+  if (values.help || !command) {
+    console.log(usage);
+    return 0;
+  }
+  const config = loadConfig();
+  const db = openDatabase(config.databaseFile);
+  try {
+    if (command === 'sync') {
+      const from = date(values.from, 'from');
+      const to = date(values.to, 'to', new Date());
+      const services = createServices(config);
+      const started = performance.now();
+      console.log(`syncing ${from.toISOString()} .. ${to.toISOString()}`);
+      const run = await syncJobs(db, services.sources, { from, to, trigger: 'cli' }, systemMeta(`cli:${process.env.USER ?? 'unknown'}`), services.slurmTimeoutMs, (p) => {
+        if (p.fetched) {
+          for (const a of p.fetched.attempts as Array<{ source: string; ok: boolean; reason?: string; ms: number }>) {
+            console.log(`  ${a.source}: ${a.ok ? 'ok' : `skipped (${a.reason})`} in ${a.ms} ms`);
+          }
+          console.log(`  fetched ${p.fetched.jobs} jobs from ${p.fetched.source}`);
+        }
+        if (p.stored !== undefined) process.stdout.write(`\r  stored ${p.stored} jobs`);
+      });
+      process.stdout.write('\n');
+      console.log(`done: ${run.jobCount} jobs from ${run.source} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      return 0;
+    }
+    if (command === 'audit' && sub === 'verify') {
+      const status = await verifyAuditChain(db);
+      if (status.ok) {
+        console.log(`audit chain intact: ${status.checked} entries verified`);
+        return 0;
+      }
+      console.error(`audit chain BROKEN at entry ${status.firstBrokenId}: ${status.reason} (${status.checked} entries before it verified)`);
+      return 1;
+    }
+    console.error(usage);
+    return 2;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : `error: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  },
+);
