@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { slurmFixtureText } from '../../../tests/unit-support/fixtures';
-import { AllSourcesFailedError, fetchJobs, sourcesFromConfig, type JobSource } from './cascade';
-import type { Exec } from './sacct';
-import type { FetchLike } from './restd';
-import type { NormalizedJob, SourceName } from './types';
-import { SlurmSourceError } from './types';
+import { slurmFixtureText } from '../../../tests/unit-support/fixtures.ts';
+import { AllSourcesFailedError, fetchJobs, sourcesFromConfig, type JobSource } from './cascade.ts';
+import type { Exec } from './sacct.ts';
+import type { FetchLike } from './restd.ts';
+import type { NormalizedJob, SourceName } from './types.ts';
+import { SlurmSourceError } from './types.ts';
 
 const q = { from: new Date('2026-11-24T00:00:00Z'), to: new Date('2026-11-25T00:00:00Z') };
 

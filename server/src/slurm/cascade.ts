@@ -1,7 +1,7 @@
-import { createCsvSource, type CsvSourceOptions } from './csv';
-import { createRestdSource, type FetchLike, type RestdOptions } from './restd';
-import { createSacctSource, type Exec, type SacctSourceOptions } from './sacct';
-import type { FetchJobsQuery, NormalizedJob, SourceName } from './types';
+import { createCsvSource, type CsvSourceOptions } from './csv.ts';
+import { createRestdSource, type FetchLike, type RestdOptions } from './restd.ts';
+import { createSacctSource, type Exec, type SacctSourceOptions } from './sacct.ts';
+import type { FetchJobsQuery, NormalizedJob, SourceName } from './types.ts';
 
 export interface SourceContext {
   /** Aborted when the cascade gives up on this source (its timeout); sources stop their I/O. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, createCsvSource, parseCsvJobs, parseCsvText } from './csv';
-import { SlurmSourceError } from './types';
+import { CSV_COLUMNS, createCsvSource, parseCsvJobs, parseCsvText } from './csv.ts';
+import { SlurmSourceError } from './types.ts';
 
 const HEADER = CSV_COLUMNS.join(',');
 const row = (cells: Record<string, string>) =>

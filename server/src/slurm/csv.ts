@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
-import type { JobSource } from './cascade';
-import { dedupeJobs, foldSacctRows, inQueryWindow, type SacctRow } from './normalize';
-import type { FetchJobsQuery, NormalizedJob } from './types';
-import { SlurmSourceError } from './types';
+import type { JobSource } from './cascade.ts';
+import { dedupeJobs, foldSacctRows, inQueryWindow, type SacctRow } from './normalize.ts';
+import type { FetchJobsQuery, NormalizedJob } from './types.ts';
+import { SlurmSourceError } from './types.ts';
 
 /** Header of an exported job list: sacct's field names. Cluster is optional; ElapsedRaw may stand for Elapsed. */
 export const CSV_COLUMNS = [

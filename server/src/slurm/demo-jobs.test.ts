@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCsvText } from './csv';
-import { DEMO_NOW, demoJobsCsv, generateDemoJobs } from './demo-jobs';
-import { gpuCount } from './tres';
+import { parseCsvText } from './csv.ts';
+import { DEMO_NOW, demoJobsCsv, generateDemoJobs } from './demo-jobs.ts';
+import { gpuCount } from './tres.ts';
 
 const file = readFileSync(new URL('../../demo/jobs.csv', import.meta.url), 'utf8');
 

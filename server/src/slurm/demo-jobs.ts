@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
-import { CSV_COLUMNS } from './csv';
-import { formatElapsed, formatTres } from './tres';
-import type { NormalizedJob, TresMap } from './types';
+import { CSV_COLUMNS } from './csv.ts';
+import { formatElapsed, formatTres } from './tres.ts';
+import type { NormalizedJob, TresMap } from './types.ts';
 
 export interface DemoOptions {
   seed?: number;

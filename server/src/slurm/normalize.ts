@@ -1,6 +1,6 @@
-import { parseElapsed, parseTresString } from './tres';
-import type { FetchJobsQuery, NormalizedJob, SourceName } from './types';
-import { SlurmSourceError } from './types';
+import { parseElapsed, parseTresString } from './tres.ts';
+import type { FetchJobsQuery, NormalizedJob, SourceName } from './types.ts';
+import { SlurmSourceError } from './types.ts';
 
 /** `CANCELLED by 1002` → `CANCELLED`; `["PENDING","REQUEUED"]` → `PENDING` (the first entry is the base state). */
 export function baseState(state: unknown): string {

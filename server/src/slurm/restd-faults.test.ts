@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { slurmFixturePath, slurmFixtureText } from '../../../tests/unit-support/fixtures';
-import { fetchJobs, type JobSource } from './cascade';
-import { createRestdSource } from './restd';
-import type { NormalizedJob } from './types';
+import { slurmFixturePath, slurmFixtureText } from '../../../tests/unit-support/fixtures.ts';
+import { fetchJobs, type JobSource } from './cascade.ts';
+import { createRestdSource } from './restd.ts';
+import type { NormalizedJob } from './types.ts';
 
 /** A fake slurmrestd on loopback: each test decides how it misbehaves. */
 async function fakeRestd(handler: (req: IncomingMessage, res: ServerResponse) => void) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listSlurmFixtures, slurmFixtureJson, slurmFixtureText } from '../../../tests/unit-support/fixtures';
+import { listSlurmFixtures, slurmFixtureJson, slurmFixtureText } from '../../../tests/unit-support/fixtures.ts';
 import {
   KNOWN_VERSIONS,
   createRestdSource,
@@ -9,10 +9,10 @@ import {
   slurmdbParams,
   versionsFromOpenapi,
   type FetchLike,
-} from './restd';
-import { parseSacctText } from './sacct';
-import type { NormalizedJob } from './types';
-import { SlurmSourceError } from './types';
+} from './restd.ts';
+import { parseSacctText } from './sacct.ts';
+import type { NormalizedJob } from './types.ts';
+import { SlurmSourceError } from './types.ts';
 
 const at = (epoch: number) => new Date(epoch * 1000);
 const byId = (jobs: NormalizedJob[]) => new Map(jobs.map((j) => [j.jobId, j]));

@@ -1,10 +1,10 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { Agent, request } from 'undici';
-import type { JobSource, SourceContext } from './cascade';
-import { baseState, dedupeJobs, emptyToNull, epochToDate, inQueryWindow, isFinishedState } from './normalize';
-import { parseTresString, tresFromList, type TresEntry } from './tres';
-import type { FetchJobsQuery, NormalizedJob } from './types';
-import { SlurmSourceError } from './types';
+import type { JobSource, SourceContext } from './cascade.ts';
+import { baseState, dedupeJobs, emptyToNull, epochToDate, inQueryWindow, isFinishedState } from './normalize.ts';
+import { parseTresString, tresFromList, type TresEntry } from './tres.ts';
+import type { FetchJobsQuery, NormalizedJob } from './types.ts';
+import { SlurmSourceError } from './types.ts';
 
 /** OpenAPI plugin versions whose job shapes this client knows, newest first (SHAPES.md §1). */
 export const KNOWN_VERSIONS = [

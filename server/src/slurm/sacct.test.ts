@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listSlurmFixtures, slurmFixtureText } from '../../../tests/unit-support/fixtures';
+import { listSlurmFixtures, slurmFixtureText } from '../../../tests/unit-support/fixtures.ts';
 import {
   SACCT_DELIMITER,
   SACCT_FIELDS,
@@ -9,9 +9,9 @@ import {
   sacctArgs,
   spawnExec,
   type Exec,
-} from './sacct';
-import type { NormalizedJob } from './types';
-import { SlurmSourceError } from './types';
+} from './sacct.ts';
+import type { NormalizedJob } from './types.ts';
+import { SlurmSourceError } from './types.ts';
 
 const utc = (s: string) => new Date(`${s}Z`);
 const byId = (jobs: NormalizedJob[]) => new Map(jobs.map((j) => [j.jobId, j]));

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { dedupeJobs, foldSacctRows, type SacctRow } from './normalize';
-import type { FetchJobsQuery, NormalizedJob } from './types';
-import { SlurmSourceError } from './types';
-import type { JobSource, SourceContext } from './cascade';
+import { dedupeJobs, foldSacctRows, type SacctRow } from './normalize.ts';
+import type { FetchJobsQuery, NormalizedJob } from './types.ts';
+import { SlurmSourceError } from './types.ts';
+import type { JobSource, SourceContext } from './cascade.ts';
 
 /** Free text (JobName) goes last so a delimiter inside a name can be rejoined. */
 export const SACCT_FIELDS = [

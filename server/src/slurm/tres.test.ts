@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatElapsed, formatTres, gpuCount, parseElapsed, parseTresString, tresFromList } from './tres';
+import { formatElapsed, formatTres, gpuCount, parseElapsed, parseTresString, tresFromList } from './tres.ts';
 
 describe('parseTresString', () => {
   it('reads sacct TRES with memory units normalized to MiB', () => {

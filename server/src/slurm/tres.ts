@@ -1,4 +1,4 @@
-import type { TresMap } from './types';
+import type { TresMap } from './types.ts';
 
 /** One entry of a slurmrestd TRES list: `{type:"gres", name:"gpu:a100", id:1002, count:4}`. */
 export interface TresEntry {
