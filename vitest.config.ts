@@ -20,6 +20,7 @@ export default defineConfig({
     outputFile,
     projects: [
       { ...shared, test: { name: 'unit', include: ['server/src/**/*.test.ts'], environment: 'node' } },
+      { ...shared, test: { name: 'web', include: ['web/src/**/*.test.ts'], environment: 'node' } },
       {
         ...shared,
         test: { name: 'api', include: ['tests/api/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },

@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { type ExecutionArgs, parse, validate } from 'graphql';
+import { type ExecutionArgs, getOperationAST, GraphQLError, parse, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { type Logger, pino } from 'pino';
 import { WebSocketServer } from 'ws';
 import { login } from './auth/login.ts';
@@ -19,6 +19,7 @@ import {
   validateSessionToken,
 } from './auth/sessions.ts';
 import { recordAudit } from './audit/recorder.ts';
+import { validateApiToken } from './auth/tokens.ts';
 import { MoneyError } from './billing/money.ts';
 import { getRate, RateError, updateRate } from './billing/rates.ts';
 import type { Config } from './config.ts';
@@ -31,6 +32,18 @@ import { newPubSub } from './pubsub.ts';
 import { schema } from './schema/index.ts';
 import { seed } from './seed.ts';
 import { createServices } from './services.ts';
+
+/** API tokens read; any mutation sent with one is refused before it runs. */
+const readOnlyTokens: Plugin<Context> = {
+  onExecute({ args, setResultAndStopExecution }) {
+    const op = getOperationAST(args.document, args.operationName);
+    if ((args.contextValue as Context).readOnly && op?.operation === 'mutation') {
+      setResultAndStopExecution({
+        errors: [new GraphQLError('API tokens are read-only: log in to change anything', { extensions: { code: 'FORBIDDEN' } })],
+      });
+    }
+  },
+};
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 type ViewerRequest = IncomingMessage & { viewer?: SessionViewer | null };
@@ -51,8 +64,15 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   await seed(db, config, (msg) => log.info(msg));
   const deps: ContextDeps = { db, config, pubsub: newPubSub(), services: createServices(config) };
 
-  /** The viewer of a session cookie, and a refreshed cookie when the session's expiry slid. */
-  async function resolveSession(headers: Headers) {
+  /**
+   * The viewer of a request: a bearer API token (read-only), else the session cookie; with a
+   * refreshed cookie when the session's expiry slid.
+   */
+  async function resolveSession(headers: Headers): Promise<{ viewer: SessionViewer | null; setCookie: string | null; readOnly?: boolean }> {
+    const auth = headers.get('authorization');
+    if (auth?.toLowerCase().startsWith('bearer ')) {
+      return { viewer: await validateApiToken(db, auth.slice(7).trim()), setCookie: null, readOnly: true };
+    }
     const token = readCookie(headers.get('cookie'), SESSION_COOKIE);
     if (!token) return { viewer: null, setCookie: null };
     const session = await validateSessionToken(db, token, config.sessionDays);
@@ -75,12 +95,13 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       error: (...a) => log.error(a.map(String).join(' ')),
     },
     // Browsers cannot add this header to a cross-site form post or image request.
-    plugins: [useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] })],
+    plugins: [useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }), readOnlyTokens],
     context: async ({ request, req }) => {
-      const { viewer } = await resolveSession(request.headers);
+      const { viewer, readOnly } = await resolveSession(request.headers);
       const url = new URL(request.url, 'http://localhost');
       return createContext(deps, {
         viewer,
+        readOnly,
         ip: req ? clientIp(req) : null,
         userAgent: request.headers.get('user-agent'),
         method: request.method,

@@ -10,6 +10,8 @@ export interface Context {
   db: Db;
   config: Config;
   viewer: SessionViewer | null;
+  /** Signed in with an API token: reads only. */
+  readOnly: boolean;
   meta: RequestMeta;
   pubsub: PubSub;
   services: Services;
@@ -25,6 +27,7 @@ export interface ContextDeps {
 
 export interface RequestInfo {
   viewer: SessionViewer | null;
+  readOnly?: boolean;
   ip: string | null;
   userAgent: string | null;
   method: string | null;
@@ -36,6 +39,7 @@ export function createContext(deps: ContextDeps, info: RequestInfo): Context {
   return {
     ...deps,
     viewer: info.viewer,
+    readOnly: info.readOnly ?? false,
     meta: {
       actor: info.viewer?.username ?? null,
       ip: info.ip,

@@ -6,5 +6,7 @@ import './cost.ts';
 import './job.ts';
 import './usage.ts';
 import './receipt.ts';
+import './audit.ts';
+import './token.ts';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

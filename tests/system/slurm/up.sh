@@ -280,6 +280,7 @@ start_munge() {
   wait_for 20 munged bash -c "munge -n -S '$MUNGE_SOCK' | unmunge -S '$MUNGE_SOCK'"
 }
 
+# shellcheck disable=SC2120 # called through wait_for with arguments
 mysql_root() { mariadb --no-defaults -S "$MYSQL_SOCK" -u root "$@"; }
 
 start_mariadb() {
@@ -600,5 +601,5 @@ case "${1:-}" in
   status) cmd_status ;;
   token) shift; cmd_token "$@" ;;
   env) shift; cmd_env "$@" ;;
-  *) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,0 +1,174 @@
+// `pnpm bench [-- --jobs 100000] [--keep]`: how long a year of a large cluster takes to parse, sync, re-sync and
+// query. Everything runs on fresh files under the OS temp directory, removed afterwards unless --keep.
+import { fork } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { systemMeta } from '../src/audit/recorder.ts';
+import { ensureRates } from '../src/billing/rates.ts';
+import { listJobs, usageBuckets } from '../src/billing/usage.ts';
+import { type Db, openDatabase } from '../src/db/client.ts';
+import { upsertJobs } from '../src/jobs/ledger.ts';
+import { syncJobs } from '../src/jobs/sync.ts';
+import { createSacctSource, type Exec, parseSacctStream } from '../src/slurm/sacct.ts';
+import { writeSacctFile } from './sacct-file.ts';
+
+const CLUSTER = 'bench';
+const NOW = new Date('2026-11-26T00:00:00Z');
+
+const { values } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '100000' },
+    keep: { type: 'boolean', default: false },
+    // Internal: the child process that writes the capture, so its memory never counts toward the parse phase.
+    generate: { type: 'string' },
+  },
+});
+const jobCount = Number(values.jobs);
+if (!Number.isInteger(jobCount) || jobCount <= 0) throw new Error(`--jobs must be a positive integer, got "${values.jobs}"`);
+
+
+type Written = ReturnType<typeof writeSacctFile>;
+
+function generate(file: string): Promise<Written> {
+  return new Promise((resolve, reject) => {
+    const child = fork(import.meta.filename, ['--generate', file, '--jobs', String(jobCount)], { stdio: 'inherit' });
+    let result: Written | undefined;
+    child.on('message', (m) => (result = m as Written));
+    child.on('error', reject);
+    child.on('exit', (code) => (result && code === 0 ? resolve(result) : reject(new Error(`generator exited with ${code}`))));
+  });
+}
+
+const fileLines = (file: string) => createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+
+/** The sacct source reading the capture instead of running sacct: the production parse → dedupe path. */
+const fileExec =
+  (file: string): Exec =>
+  () => {
+    const rl = fileLines(file);
+    const done = new Promise<{ code: number; stderr: string }>((resolve) => rl.on('close', () => resolve({ code: 0, stderr: '' })));
+    return { lines: rl, done };
+  };
+
+interface Measured<T> {
+  value: T;
+  ms: number;
+  peakRss: number;
+}
+
+/** Wall time and the highest resident set seen while `fn` runs (sampled; the event loop turns between batches). */
+async function measure<T>(fn: () => Promise<T>): Promise<Measured<T>> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+  const started = performance.now();
+  try {
+    const value = await fn();
+    return { value, ms: performance.now() - started, peakRss: Math.max(peak, process.memoryUsage.rss()) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** First call, then the best of a few more (warm page cache and statement cache). */
+async function queryTimes(fn: () => Promise<unknown>, repeat = 5) {
+  const first = await measure(fn);
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < repeat; i++) best = Math.min(best, (await measure(fn)).ms);
+  return { first: first.ms, best, value: first.value };
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const perSec = (n: number, ms: number) => `${Math.round(n / (ms / 1000)).toLocaleString('en-US')} jobs/s`;
+const dbSize = (file: string) =>
+  ['', '-wal'].reduce((sum, suffix) => {
+    try {
+      return sum + statSync(file + suffix).size;
+    } catch {
+      return sum;
+    }
+  }, 0);
+
+async function openLedger(file: string): Promise<Db> {
+  const db = openDatabase(file);
+  await ensureRates(db);
+  return db;
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hpc-bench-'));
+  const rows: string[][] = [];
+  const row = (...cells: string[]) => rows.push(cells);
+  try {
+    const capture = path.join(dir, 'sacct.psv');
+    const gen = await measure(() => generate(capture));
+    const { jobs, lines, bytes } = gen.value;
+    console.log(
+      `node ${process.version}, ${os.cpus().length} cores; capture: ${jobs.toLocaleString('en-US')} jobs, ` +
+        `${lines.toLocaleString('en-US')} lines, ${mib(bytes)} (written in ${secs(gen.ms)})\n`,
+    );
+
+    const parse = await measure(async () => {
+      let n = 0;
+      for await (const _ of parseSacctStream(fileLines(capture), { cluster: CLUSTER })) n++;
+      return n;
+    });
+    if (parse.value !== jobs) throw new Error(`parsed ${parse.value} jobs from a capture of ${jobs}`);
+    row('a', 'parse (file stream → parseSacctStream)', secs(parse.ms), perSec(parse.value, parse.ms), mib(parse.peakRss));
+
+    const streamFile = path.join(dir, 'stream.db');
+    const streamDb = await openLedger(streamFile);
+    try {
+      const stream = await measure(() => upsertJobs(streamDb, parseSacctStream(fileLines(capture), { cluster: CLUSTER }), 'sacct'));
+      row('a2', 'streaming parse → upsertJobs, fresh ledger', secs(stream.ms), perSec(stream.value, stream.ms), mib(stream.peakRss));
+    } catch (error) {
+      row('a2', 'streaming parse → upsertJobs, fresh ledger', 'failed', String((error as Error).message).slice(0, 40), '');
+    } finally {
+      await streamDb.$disconnect();
+    }
+
+    const ledgerFile = path.join(dir, 'ledger.db');
+    const open = await measure(() => openLedger(ledgerFile));
+    const db = open.value;
+    try {
+      row('', 'open + migrate a fresh ledger', `${open.ms.toFixed(0)} ms`, '', '');
+      const sources = [createSacctSource({ cluster: CLUSTER, timeoutMs: 600_000, exec: fileExec(capture) })];
+      const window = { from: new Date(NOW.getTime() - 400 * 86400_000), to: NOW, trigger: 'cli' as const };
+      const sync = () => syncJobs(db, sources, window, systemMeta('bench'), 600_000);
+      const first = await measure(sync);
+      row('b', 'full sync (syncJobs: parse + upsert, all inserts)', secs(first.ms), perSec(first.value.jobCount, first.ms), mib(first.peakRss));
+      if (first.value.jobCount !== jobs) throw new Error(`synced ${first.value.jobCount} jobs from a capture of ${jobs}`);
+      const again = await measure(sync);
+      row('c', 're-sync of the same jobs (all updates)', secs(again.ms), perSec(again.value.jobCount, again.ms), mib(again.peakRss));
+      const stored = await db.jobRecord.count();
+      if (stored !== first.value.jobCount) throw new Error(`ledger holds ${stored} jobs after two syncs of ${first.value.jobCount}`);
+
+      const usage = await queryTimes(() => usageBuckets(db, {}, ['user', 'month']));
+      row('d1', `usageBuckets by user × month (${usage.value.length} buckets)`, `${usage.first.toFixed(0)} ms`, `best ${usage.best.toFixed(0)} ms`, '');
+      const page = await queryTimes(() => listJobs(db, {}, 50));
+      row('d2', 'listJobs, first page of 50', `${page.first.toFixed(1)} ms`, `best ${page.best.toFixed(1)} ms`, '');
+      row('', `ledger file size (db + wal), ${stored.toLocaleString('en-US')} jobs`, mib(dbSize(ledgerFile)), '', '');
+    } finally {
+      await db.$disconnect();
+    }
+    row('', 'process peak RSS (getrusage maxrss)', mib(process.resourceUsage().maxRSS * 1024), '', '');
+    printTable(['', 'step', 'time', 'rate', 'peak RSS'], rows);
+  } finally {
+    if (values.keep) console.log(`\nkept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printTable(head: string[], body: string[][]) {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i >= 2 ? (c ?? '').padStart(widths[i]) : (c ?? '').padEnd(widths[i]))).join('  ');
+  console.log(fmt(head));
+  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
+  for (const r of body) console.log(fmt(r));
+}
+
+if (values.generate) process.send!(writeSacctFile(values.generate, { jobs: jobCount, now: NOW, cluster: CLUSTER }));
+else await main();
