@@ -26,6 +26,7 @@ import type { Config } from './config.ts';
 import { type Context, createContext, type ContextDeps } from './context.ts';
 import { type Db, openDatabase } from './db/client.ts';
 import { nextWindow, syncJobs } from './jobs/sync.ts';
+import { appendSetCookie, csrfOk, ensureCsrfCookie, securityHeaders } from './http/csrf.ts';
 import { handleExport } from './http/exports.ts';
 import { clientIp, headersOf, readForm, redirect, sameOrigin, sendJson, wantsJson } from './http/util.ts';
 import { newPubSub } from './pubsub.ts';
@@ -46,7 +47,7 @@ const readOnlyTokens: Plugin<Context> = {
 };
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
-type ViewerRequest = IncomingMessage & { viewer?: SessionViewer | null };
+type ViewerRequest = IncomingMessage & { viewer?: SessionViewer | null; csrfToken?: string };
 
 export interface App {
   db: Db;
@@ -115,9 +116,16 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     webHandler = (await import(pathToFileURL(config.webHandlerPath).href)).handler as NodeHandler;
   }
 
+  function refuseCsrf(req: IncomingMessage, res: ServerResponse) {
+    log.warn({ path: req.url, origin: req.headers.origin ?? null }, 'CSRF check failed');
+    if (wantsJson(req)) return sendJson(res, 403, { ok: false, code: 'CSRF', message: 'Cross-site request refused' });
+    return redirect(res, '/csrf-error');
+  }
+
   async function handleLogin(req: IncomingMessage, res: ServerResponse) {
     const json = wantsJson(req);
     const form = await readForm(req);
+    if (!csrfOk(req, form.csrf)) return refuseCsrf(req, res);
     const result = await login(db, config, form.username ?? '', form.password ?? '', {
       actor: null,
       ip: clientIp(req),
@@ -132,11 +140,14 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     // Everyone lands on the playground; a `next` parameter is ignored so a link cannot send a
     // freshly logged-in user somewhere else.
     const cookie = sessionCookie(result.token, result.expiresAt, config.cookieSecure);
-    if (json) return sendJson(res, 200, { ok: true, redirect: '/playground' }, { 'set-cookie': cookie });
-    return redirect(res, '/playground', { 'set-cookie': cookie });
+    appendSetCookie(res, cookie);
+    if (json) return sendJson(res, 200, { ok: true, redirect: '/playground' });
+    return redirect(res, '/playground');
   }
 
   async function handleLogout(req: IncomingMessage, res: ServerResponse, viewer: SessionViewer | null) {
+    const form = await readForm(req);
+    if (!csrfOk(req, form.csrf)) return refuseCsrf(req, res);
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (token) await invalidateSession(db, token);
     if (viewer) {
@@ -148,9 +159,9 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         path: '/auth/logout',
       });
     }
-    const cookie = blankSessionCookie(config.cookieSecure);
-    if (wantsJson(req)) return sendJson(res, 200, { ok: true, redirect: '/login' }, { 'set-cookie': cookie });
-    return redirect(res, '/login', { 'set-cookie': cookie });
+    appendSetCookie(res, blankSessionCookie(config.cookieSecure));
+    if (wantsJson(req)) return sendJson(res, 200, { ok: true, redirect: '/login' });
+    return redirect(res, '/login');
   }
 
   /** GET/POST /formula: the rates as the previous application served them. */
@@ -172,7 +183,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       }
       if (!viewer) return sendJson(res, 401, { error: 'UNAUTHENTICATED', message: 'Log in first' });
       if (viewer.role !== 'admin') return sendJson(res, 403, { error: 'FORBIDDEN', message: 'Only admins change rates' });
-      if (!(req.headers['content-type'] ?? '').includes('application/json') || !sameOrigin(req)) {
+      if (!(req.headers['content-type'] ?? '').includes('application/json') || !csrfOk(req, undefined)) {
         return sendJson(res, 403, { error: 'CSRF', message: 'Cross-site request refused: send JSON from this site' });
       }
       const body = await readForm(req);
@@ -197,6 +208,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     res.on('finish', () =>
       log.info({ method: req.method, path: req.url, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'),
     );
+    securityHeaders(res, config.cookieSecure);
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/graphql') return yoga(req, res);
@@ -205,13 +217,15 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         return sendJson(res, 200, { ok: true });
       }
       const { viewer, setCookie } = await resolveSession(headersOf(req));
-      if (setCookie) res.setHeader('set-cookie', setCookie);
+      if (setCookie) appendSetCookie(res, setCookie);
+      req.csrfToken = ensureCsrfCookie(req, res, config.cookieSecure);
       if (url.pathname === '/formula' && (req.method === 'GET' || req.method === 'POST')) return await handleFormula(req, res, url, viewer);
       if (await handleExport(db, req, res, url, viewer)) return;
       if (url.pathname === '/auth/login' && req.method === 'POST') return await handleLogin(req, res);
       if (url.pathname === '/auth/logout' && req.method === 'POST') return await handleLogout(req, res, viewer);
       if (webHandler) {
-        // adapter-node hands `platform.req` to the app, so hooks.server.ts reads the viewer from it.
+        // adapter-node hands `platform.req` to the app, so hooks.server.ts reads the viewer and the
+        // CSRF token for its forms from it.
         req.viewer = viewer;
         return webHandler(req, res, () => sendJson(res, 404, { error: 'NOT_FOUND' }));
       }

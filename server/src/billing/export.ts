@@ -57,3 +57,18 @@ export async function paidCsv(db: Db) {
     receipts.map((r) => [r.id, r.user.username, r.tier, iso(r.cutoff), iso(r.createdAt), r.createdBy, r._count.items, formatSatang(r.totalSatang), iso(r.paidAt), r.paidBy ?? '']),
   );
 }
+
+export async function auditCsv(db: Db, filter: { action?: string; actor?: string }) {
+  const entries = await db.auditEntry.findMany({
+    where: {
+      action: filter.action ? (filter.action.endsWith('.') ? { startsWith: filter.action } : filter.action) : undefined,
+      actor: filter.actor || undefined,
+    },
+    orderBy: { id: 'asc' },
+  });
+  const header = ['id', 'time (UTC)', 'actor', 'ip', 'user agent', 'method', 'path', 'action', 'target', 'status', 'extra', 'prev hash', 'hash'];
+  return toCsv(
+    header,
+    entries.map((e) => [e.id, iso(e.ts), e.actor ?? '', e.ip ?? '', e.userAgent ?? '', e.method ?? '', e.path ?? '', e.action, e.target ?? '', e.status, e.extra, e.prevHash, e.hash]),
+  );
+}

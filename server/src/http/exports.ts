@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionViewer } from '../auth/sessions.ts';
-import { paidCsv, receiptCsv, usageCsv } from '../billing/export.ts';
+import { auditCsv, paidCsv, receiptCsv, usageCsv } from '../billing/export.ts';
 import type { Db } from '../db/client.ts';
 import { sendJson } from './util.ts';
 
@@ -51,6 +51,11 @@ export async function handleExport(db: Db, req: IncomingMessage, res: ServerResp
         endedBefore: date(p.get('endedBefore'), 'endedBefore'),
       });
       return sendCsv(res, 'usage.csv', csv), true;
+    }
+    if (url.pathname === '/export/audit.csv') {
+      if (!staff) return sendJson(res, 403, { error: 'FORBIDDEN', message: 'Only staff export the audit log' }), true;
+      const p = url.searchParams;
+      return sendCsv(res, 'audit.csv', await auditCsv(db, { action: p.get('action') ?? undefined, actor: p.get('actor') ?? undefined })), true;
     }
     if (url.pathname === '/export/paid.csv') {
       if (!staff) return sendJson(res, 403, { error: 'FORBIDDEN', message: 'Only staff export payments' }), true;
