@@ -88,34 +88,36 @@ function inTransaction<T>(db: Client, fn: (tx: Tx) => Promise<T>): Promise<T> {
 const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 
 /** Clears a lock that has run out; true when this call cleared it (so exactly one caller audits its end). */
-async function endLock(tx: Tx, key: string, lockedUntil: Date, now: Date): Promise<boolean> {
-  const { count } = await tx.loginThrottle.updateMany({
+async function endLock(db: Client, key: string, lockedUntil: Date, now: Date): Promise<boolean> {
+  const { count } = await db.loginThrottle.updateMany({
     where: { key, lockedUntil },
     data: { failures: 0, windowStart: now, lockedUntil: null },
   });
   return count === 1;
 }
 
-/** Whether the user or the address is locked now. Locks that have run out are cleared and listed in `lockEnded`. */
-export function checkLock(db: Client, username: string, ip: string | null | undefined, now: Date = new Date()): Promise<LockState> {
+/**
+ * Whether the user or the address is locked now. Locks that have run out are cleared and listed in `lockEnded`.
+ * No transaction of its own: each clearing is one conditional statement, and a read-then-write transaction is what
+ * SQLite refuses (SQLITE_BUSY) when two processes run it at once.
+ */
+export async function checkLock(db: Client, username: string, ip: string | null | undefined, now: Date = new Date()): Promise<LockState> {
   const keys = throttleKeys(username, ip);
-  return inTransaction(db, async (tx) => {
-    const rows = new Map((await tx.loginThrottle.findMany({ where: { key: { in: keys } } })).map((r) => [r.key, r]));
-    const lockEnded: string[] = [];
-    let longest: { key: string; until: Date } | null = null;
-    for (const key of keys) {
-      const row = rows.get(key);
-      if (!row?.lockedUntil) continue;
-      if (row.lockedUntil > now) {
-        if (!longest || row.lockedUntil > longest.until) longest = { key: row.key, until: row.lockedUntil };
-      } else if (await endLock(tx, row.key, row.lockedUntil, now)) {
-        lockEnded.push(row.key);
-      }
+  const rows = new Map((await db.loginThrottle.findMany({ where: { key: { in: keys } } })).map((r) => [r.key, r]));
+  const lockEnded: string[] = [];
+  let longest: { key: string; until: Date } | null = null;
+  for (const key of keys) {
+    const until = rows.get(key)?.lockedUntil;
+    if (!until) continue;
+    if (until > now) {
+      if (!longest || until > longest.until) longest = { key, until };
+    } else if (await endLock(db, key, until, now)) {
+      lockEnded.push(key);
     }
-    return longest
-      ? { locked: true, retryAfterSeconds: secondsUntil(longest.until, now), key: longest.key, lockEnded }
-      : { locked: false, lockEnded };
-  });
+  }
+  return longest
+    ? { locked: true, retryAfterSeconds: secondsUntil(longest.until, now), key: longest.key, lockEnded }
+    : { locked: false, lockEnded };
 }
 
 /** Counts one failure against the user and the address; locks a key when it reaches `maxFails` in its window. */
@@ -146,25 +148,28 @@ export function recordFailure(
 }
 
 /**
- * One failure against one key. Every write is conditional on what was read (or an atomic increment), so concurrent
+ * One failure against one key. The first statement is an atomic increment (INSERT … ON CONFLICT DO UPDATE), which
+ * also takes SQLite's write lock at once, and every later write is conditional on the row it saw. So concurrent
  * failures are each counted once and exactly one of them reports the lock, also where the transaction does not
  * serialize them (PostgreSQL's READ COMMITTED, several processes on one SQLite file).
  */
 async function failKey(tx: Tx, key: string, now: Date, s: ThrottleSettings) {
   const maxFails = Math.max(1, s.maxFails);
   const lockUntil = new Date(now.getTime() + s.lockSec * 1000);
-  // Native upsert (INSERT … ON CONFLICT): two first failures cannot both create the row.
-  await tx.loginThrottle.upsert({ where: { key }, create: { key, failures: 0, windowStart: now }, update: {} });
   for (let attempt = 0; attempt < 10; attempt++) {
-    const row = await tx.loginThrottle.findUniqueOrThrow({ where: { key } });
+    const row = await tx.loginThrottle.upsert({
+      where: { key },
+      create: { key, failures: 1, windowStart: now },
+      update: { failures: { increment: 1 } },
+    });
     if (row.lockedUntil && row.lockedUntil > now) {
       // Already locked (a request that raced past checkLock): counted, but the lock is not extended.
-      await tx.loginThrottle.update({ where: { key }, data: { failures: { increment: 1 } } });
       return { lockedNow: false, lockedUntil: row.lockedUntil, lockEnded: false };
     }
     const lockRanOut = row.lockedUntil !== null;
     if (lockRanOut || now.getTime() - row.windowStart.getTime() >= s.windowSec * 1000) {
-      // A new window starting with this failure; if another request reset it first, count on top of theirs.
+      // This failure opens a new window. If another request reset the row between the increment and here, the
+      // increment went into the old window and was wiped: count again on top of theirs.
       const lockedNow = maxFails <= 1;
       const { count } = await tx.loginThrottle.updateMany({
         where: { key, windowStart: row.windowStart, lockedUntil: row.lockedUntil },
@@ -173,8 +178,7 @@ async function failKey(tx: Tx, key: string, now: Date, s: ThrottleSettings) {
       if (count === 0) continue;
       return { lockedNow, lockedUntil: lockedNow ? lockUntil : null, lockEnded: lockRanOut };
     }
-    const { failures } = await tx.loginThrottle.update({ where: { key }, data: { failures: { increment: 1 } } });
-    if (failures < maxFails) return { lockedNow: false, lockedUntil: null, lockEnded: false };
+    if (row.failures < maxFails) return { lockedNow: false, lockedUntil: null, lockEnded: false };
     const { count } = await tx.loginThrottle.updateMany({ where: { key, lockedUntil: null }, data: { lockedUntil: lockUntil } });
     if (count === 1) return { lockedNow: true, lockedUntil: lockUntil, lockEnded: false };
     const locked = await tx.loginThrottle.findUnique({ where: { key } });

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../db/client.ts';
+import { listJobs, type UsageFilter, type UsageGroup, usageBuckets, usageTotals } from '../billing/usage.ts';
 import type { JobRecordRow } from './ledger.ts';
 
 export interface JobQuery {
@@ -35,6 +36,21 @@ export function createLoaders(db: Db) {
           ),
         ),
       { cacheKeyFn: (q) => JSON.stringify([q.user, q.endedBefore?.getTime(), q.endedAfter?.getTime(), q.account, q.partition]) },
+    ),
+    /** Pages of the job connection, keyed by filter and cursor. */
+    jobPage: new DataLoader(
+      (keys: readonly { filter: UsageFilter; first: number; after?: string | null }[]) =>
+        Promise.all(keys.map((k) => listJobs(db, k.filter, k.first, k.after).catch((e: Error) => e))),
+      { cacheKeyFn: (k) => JSON.stringify(k) },
+    ),
+    usageTotals: new DataLoader(
+      (filters: readonly UsageFilter[]) => Promise.all(filters.map((f) => usageTotals(db, f))),
+      { cacheKeyFn: (f) => JSON.stringify(f) },
+    ),
+    usage: new DataLoader(
+      (keys: readonly { filter: UsageFilter; groupBy: readonly UsageGroup[] }[]) =>
+        Promise.all(keys.map((k) => usageBuckets(db, k.filter, k.groupBy))),
+      { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
     rate: new DataLoader(async (tiers: readonly string[]) => {
       const rows = await db.rate.findMany({ where: { tier: { in: [...tiers] } } });

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { badInput, builder } from '../builder.ts';
 import { formatSatang } from '../billing/money.ts';
-import { encodeCursor, listJobs, USAGE_GROUPS, type UsageBucket, usageBuckets, type UsageFilter, usageTotals } from '../billing/usage.ts';
+import { encodeCursor, type listJobs, USAGE_GROUPS, type UsageBucket, type UsageFilter } from '../billing/usage.ts';
 import { latestSync, SyncError, syncJobs } from '../jobs/sync.ts';
 import { JobRef } from './job.ts';
 import { TierEnum } from './user.ts';
@@ -76,7 +76,7 @@ const JobConnectionRef = builder.objectRef<JobPage>('JobConnection').implement({
     totals: t.field({
       type: UsageTotalsRef,
       description: 'Of the whole filtered set, not only this page',
-      resolve: ({ filter }, _a, ctx) => usageTotals(ctx.db, filter),
+      resolve: ({ filter }, _a, ctx) => ctx.loaders.usageTotals.load(filter),
     }),
   }),
 });
@@ -100,7 +100,7 @@ builder.queryField('jobs', (t) =>
       const size = first ?? 50;
       if (size < 1 || size > 1000) throw badInput(`first must be between 1 and 1000, got ${size}`);
       try {
-        return { filter: f, page: await listJobs(ctx.db, f, size, after) };
+        return { filter: f, page: await ctx.loaders.jobPage.load({ filter: f, first: size, after }) };
       } catch (error) {
         if (error instanceof Error && /cursor/.test(error.message)) throw badInput(error.message);
         throw error;
@@ -118,7 +118,7 @@ builder.queryField('usage', (t) =>
       groupBy: t.arg({ type: [UsageGroupEnum], required: true }),
     },
     authScopes: (_root, args) => scopeOf(args.filter),
-    resolve: (_root, { filter, groupBy }, ctx) => usageBuckets(ctx.db, { ...(filter ?? {}) }, groupBy),
+    resolve: (_root, { filter, groupBy }, ctx) => ctx.loaders.usage.load({ filter: { ...(filter ?? {}) }, groupBy }),
   }),
 );
 
