@@ -6,9 +6,12 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { type ExecutionArgs, getOperationAST, GraphQLError, parse, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin } from 'graphql-yoga';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './log.ts';
 import { WebSocketServer } from 'ws';
 import { login } from './auth/login.ts';
+import { loadPam } from './auth/pam.ts';
+import { createRoleResolver } from './auth/roles.ts';
 import {
   blankSessionCookie,
   invalidateSession,
@@ -60,10 +63,17 @@ export interface App {
 }
 
 export async function buildApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
-  const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const log = options.logger ?? createLogger(config.instanceDir);
   const db = openDatabase(config.databaseFile);
   await seed(db, config, (msg) => log.info(msg));
   const deps: ContextDeps = { db, config, pubsub: newPubSub(), services: createServices(config) };
+  const pam = config.auth.pamEnabled ? await loadPam(log, { service: config.auth.pamService }) : null;
+  const resolveRole = createRoleResolver({
+    staticAdmins: config.auth.adminUsers,
+    staticOperators: config.auth.operatorUsers,
+    sacctmgr: config.auth.rolesFromSlurm,
+  });
+  const loginDeps = { db, config, pam, resolveRole, warn: (o: object, m: string) => log.warn(o, m) };
 
   /**
    * The viewer of a request: a bearer API token (read-only), else the session cookie; with a
@@ -126,7 +136,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     const json = wantsJson(req);
     const form = await readForm(req);
     if (!csrfOk(req, form.csrf)) return refuseCsrf(req, res);
-    const result = await login(db, config, form.username ?? '', form.password ?? '', {
+    const result = await login(loginDeps, form.username ?? '', form.password ?? '', {
       actor: null,
       ip: clientIp(req),
       userAgent: req.headers['user-agent'] ?? null,
@@ -135,7 +145,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     });
     if (!result.ok) {
       if (json) return sendJson(res, 401, result);
-      return redirect(res, `/login?error=${result.code === 'LOCKED' ? 'locked' : 'invalid'}`);
+      return redirect(res, result.code === 'LOCKED' ? `/login?error=locked&retry=${result.retryAfterSeconds ?? 0}` : '/login?error=invalid');
     }
     // Everyone lands on the playground; a `next` parameter is ignored so a link cannot send a
     // freshly logged-in user somewhere else.

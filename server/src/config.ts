@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { parseUserList } from './auth/roles.ts';
 import type { SourceName } from './slurm/types.ts';
 
 /** Every environment variable the server reads, parsed and validated once. */
@@ -34,6 +35,15 @@ export interface Config {
     timeoutMs: number;
   };
   sync: { intervalSec: number; lookbackSec: number };
+  auth: {
+    pamService: string;
+    pamEnabled: boolean;
+    defaultTier: 'mu' | 'gov' | 'private';
+    throttle: { maxFails: number; windowSec: number; lockSec: number; ipMaxFails: number };
+    adminUsers: string[];
+    operatorUsers: string[];
+    rolesFromSlurm: { path: string; timeoutMs: number } | null;
+  };
   webHandlerPath: string | null;
 }
 
@@ -56,6 +66,14 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(`${name} must be 1 or 0 (true/false), got "${raw}"`);
+}
+
+function tier(env: Env, name: string): 'mu' | 'gov' | 'private' {
+  const raw = env[name] || 'mu';
+  if (raw !== 'mu' && raw !== 'gov' && raw !== 'private') {
+    throw new ConfigError(`${name} must be one of mu, gov, private, got "${raw}"`);
+  }
+  return raw;
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -131,6 +149,22 @@ export function loadConfig(env: Env = process.env): Config {
     sync: {
       intervalSec: int(env, 'SYNC_INTERVAL_SEC', 300),
       lookbackSec: int(env, 'SYNC_LOOKBACK_SEC', 2 * 86400),
+    },
+    auth: {
+      pamService: env.PAM_SERVICE || 'login',
+      pamEnabled: bool(env, 'PAM_ENABLED', true),
+      defaultTier: tier(env, 'DEFAULT_TIER'),
+      throttle: {
+        maxFails: int(env, 'AUTH_THROTTLE_MAX_FAILS', 5, 1),
+        windowSec: int(env, 'AUTH_THROTTLE_WINDOW_SEC', 900, 1),
+        lockSec: int(env, 'AUTH_THROTTLE_LOCK_SEC', 900, 1),
+        ipMaxFails: int(env, 'AUTH_THROTTLE_IP_MAX_FAILS', 4 * int(env, 'AUTH_THROTTLE_MAX_FAILS', 5, 1), 1),
+      },
+      adminUsers: parseUserList(env.ADMIN_USERS),
+      operatorUsers: parseUserList(env.OPERATOR_USERS),
+      rolesFromSlurm: bool(env, 'ROLES_FROM_SLURM', false)
+        ? { path: env.SACCTMGR_PATH || 'sacctmgr', timeoutMs: int(env, 'SACCTMGR_TIMEOUT_MS', 10_000, 100) }
+        : null,
     },
     webHandlerPath: env.WEB_HANDLER === '' ? null : path.resolve(cwd, env.WEB_HANDLER ?? path.join(repoRoot, 'web/build/handler.js')),
   };

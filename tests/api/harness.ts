@@ -14,12 +14,12 @@ export interface TestApp {
   /** A session cookie for a user (created with the given role and tier when missing). */
   cookieFor(username: string, role?: 'user' | 'operator' | 'admin', tier?: 'mu' | 'gov' | 'private'): Promise<string>;
   gql<T = any>(query: string, variables?: Record<string, unknown>, cookie?: string): Promise<{ data?: T; errors?: any[] }>;
-  close(): Promise<void>;
+  close(keep?: boolean): Promise<void>;
 }
 
 /** A whole app on a fresh SQLite file, for one test file. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'hpc-acct-test-'));
+export async function startTestApp(env: Record<string, string> = {}, reuseDir?: string): Promise<TestApp> {
+  const dir = reuseDir ?? mkdtempSync(path.join(tmpdir(), 'hpc-acct-test-'));
   const config = loadConfig({
     DATABASE_URL: `file:${path.join(dir, 'test.db')}`,
     INSTANCE_DIR: dir,
@@ -28,6 +28,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     SYNC_INTERVAL_SEC: '0',
     SLURM_SOURCES: 'csv',
     CLUSTER_NAME: 'test',
+    PAM_ENABLED: '0',
     PORT: '0',
     HOST: '127.0.0.1',
     ...env,
@@ -53,9 +54,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       });
       return res.json();
     },
-    async close() {
+    async close(keep = false) {
       await app.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

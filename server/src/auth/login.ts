@@ -1,36 +1,89 @@
 import { recordAudit, type RequestMeta } from '../audit/recorder.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { isValidUsername, type PamAuthenticator } from './pam.ts';
 import { verifyPassword } from './passwords.ts';
+import type { RoleResult } from './roles.ts';
 import { createSession } from './sessions.ts';
+import { checkLock, recordFailure, recordSuccess } from './throttle.ts';
 
 export type LoginResult =
   | { ok: true; token: string; expiresAt: Date; userId: number }
   | { ok: false; code: 'INVALID_CREDENTIALS' | 'LOCKED'; retryAfterSeconds?: number };
 
+export interface LoginDeps {
+  db: Db;
+  config: Config;
+  pam: PamAuthenticator | null;
+  resolveRole: (username: string) => Promise<RoleResult>;
+  warn: (obj: object, msg: string) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
- * Checks a username and password and opens a session. Every failure looks the same to the
- * caller, so nobody learns whether the user or the password was wrong.
+ * Local password first (the seeded admin and demo users), else PAM (cluster accounts). Every
+ * failure looks the same to the caller, and takes at least as long as a PAM failure does, so
+ * neither the message nor the timing tells which of user or password was wrong. Failures count
+ * per username and per IP; the lock lives in the database and so survives restarts.
  */
-export async function login(
-  db: Db,
-  config: Config,
-  username: string,
-  password: string,
-  meta: RequestMeta,
-): Promise<LoginResult> {
+export async function login(deps: LoginDeps, username: string, password: string, meta: RequestMeta): Promise<LoginResult> {
+  const { db, config, pam } = deps;
+  const started = Date.now();
   const name = username.trim();
-  const user = name ? await db.user.findUnique({ where: { username: name } }) : null;
-  const ok = !!user?.passwordHash && password.length > 0 && (await verifyPassword(user.passwordHash, password));
   const auditMeta = { ...meta, actor: name || null };
-  if (!ok || !user) {
-    await recordAudit(db, { action: 'auth.login.failure', target: name, extra: { reason: 'invalid credentials' } }, auditMeta, 'failed');
+  const ip = meta.ip;
+
+  const lock = await checkLock(db, name, ip);
+  for (const key of lock.lockEnded) await recordAudit(db, { action: 'auth.lockout.end', target: key }, auditMeta);
+  if (lock.locked) {
+    await recordAudit(db, { action: 'auth.lockout.active', target: lock.key, extra: { retryAfterSeconds: lock.retryAfterSeconds } }, auditMeta, 'refused');
+    return { ok: false, code: 'LOCKED', retryAfterSeconds: lock.retryAfterSeconds };
+  }
+
+  const user = name ? await db.user.findUnique({ where: { username: name } }) : null;
+  let method: 'local' | 'pam' | null = null;
+  let reason = 'invalid credentials';
+  if (user?.passwordHash) {
+    if (password.length > 0 && (await verifyPassword(user.passwordHash, password))) method = 'local';
+  } else if (pam && isValidUsername(name)) {
+    const r = await pam.verify(name, password, { remoteHost: ip });
+    if (r.ok) method = 'pam';
+    else reason = `pam: ${r.reason}`;
+  } else if (!pam && !user) {
+    reason = 'unknown user (PAM unavailable)';
+  }
+
+  if (!method) {
+    const failure = await db.$transaction(async (tx) => {
+      const f = await recordFailure(tx, name, ip, new Date(), config.auth.throttle);
+      // The reason stays in the audit log; the caller only ever sees INVALID_CREDENTIALS or LOCKED.
+      await recordAudit(tx, { action: 'auth.login.failure', target: name, extra: { reason } }, auditMeta, 'failed');
+      for (const key of f.lockedKeys) {
+        await recordAudit(tx, { action: 'auth.lockout.start', target: key, extra: { retryAfterSeconds: f.retryAfterSeconds, maxFails: config.auth.throttle.maxFails } }, auditMeta);
+      }
+      for (const key of f.lockEnded) await recordAudit(tx, { action: 'auth.lockout.end', target: key }, auditMeta);
+      return f;
+    });
+    if (pam) await sleep(Math.max(0, 2000 - (Date.now() - started)));
+    if (failure.locked) return { ok: false, code: 'LOCKED', retryAfterSeconds: failure.retryAfterSeconds };
     return { ok: false, code: 'INVALID_CREDENTIALS' };
   }
-  const session = await createSession(db, user.id, config.sessionDays, meta);
-  await db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-    await recordAudit(tx, { action: 'auth.login.success', target: user.username, extra: { method: 'local' } }, auditMeta);
+
+  const role = await deps.resolveRole(name);
+  if (role.warning) deps.warn({ user: name, warning: role.warning }, 'role lookup fell back');
+  const account = await db.$transaction(async (tx) => {
+    // A role from config or Slurm wins; without one a local account keeps the role it was seeded with.
+    const resolved = role.source === 'default' ? undefined : role.role;
+    const u = await tx.user.upsert({
+      where: { username: name },
+      create: { username: name, role: role.role, tier: config.auth.defaultTier, origin: 'pam', lastLoginAt: new Date() },
+      update: { lastLoginAt: new Date(), ...(resolved ? { role: resolved } : {}) },
+    });
+    await recordSuccess(tx, name, ip);
+    await recordAudit(tx, { action: 'auth.login.success', target: name, extra: { method: method! } }, auditMeta);
+    return u;
   });
-  return { ok: true, token: session.token, expiresAt: session.expiresAt, userId: user.id };
+  const session = await createSession(db, account.id, config.sessionDays, meta);
+  return { ok: true, token: session.token, expiresAt: session.expiresAt, userId: account.id };
 }

@@ -106,7 +106,11 @@ export function loadPamModule(): { ok: true; module: PamModule } | { ok: false; 
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/authenticate_pam\.node/.test(message)) {
-      return { ok: false, reason: 'authenticate-pam is installed but not built (apt-get install libpam0g-dev, then pnpm install)' };
+      // pnpm does not retry a failed build on a later install or rebuild; the package has to be installed afresh.
+      return {
+        ok: false,
+        reason: 'authenticate-pam is installed but not built: apt-get install libpam0g-dev, then rm -rf node_modules/.pnpm/authenticate-pam@* and pnpm install',
+      };
     }
     if ((error as { code?: string })?.code === 'MODULE_NOT_FOUND') {
       return { ok: false, reason: 'the optional dependency authenticate-pam is not installed' };
@@ -115,6 +119,7 @@ export function loadPamModule(): { ok: true; module: PamModule } | { ok: false; 
   }
 }
 
+/** Without `options.module` this loads authenticate-pam and throws if it cannot (loadPam is the forgiving way). */
 export function createPamAuthenticator(options: PamOptions = {}): PamAuthenticator {
   const service = options.service ?? 'login';
   const maxConcurrent = Math.max(1, options.maxConcurrent ?? 2);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../db/client.ts';
 import { checkLock, ipKey, pruneThrottle, recordFailure, recordSuccess, throttleKeys, type ThrottleSettings } from './throttle.ts';
 
-const settings: ThrottleSettings = { maxFails: 3, windowSec: 60, lockSec: 300 };
+const settings: ThrottleSettings = { maxFails: 3, windowSec: 60, lockSec: 300, ipMaxFails: 3 };
 const t0 = new Date('2026-03-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
@@ -107,7 +107,7 @@ describe('recordFailure and checkLock', () => {
 
 describe('concurrent failures', () => {
   it('counts each failure once and reports the lock exactly once', async () => {
-    const results = await Promise.all(Array.from({ length: 12 }, () => recordFailure(db, 'alice', '10.0.0.9', at(5), { ...settings, maxFails: 5 })));
+    const results = await Promise.all(Array.from({ length: 12 }, () => recordFailure(db, 'alice', '10.0.0.9', at(5), { ...settings, maxFails: 5, ipMaxFails: 5 })));
     expect(results.filter((r) => r.lockedKeys.includes('user:alice'))).toHaveLength(1);
     expect(results.filter((r) => r.lockedKeys.includes('ip:10.0.0.9'))).toHaveLength(1);
     expect(results.filter((r) => r.locked)).toHaveLength(8);
@@ -118,7 +118,7 @@ describe('concurrent failures', () => {
     // Two processes, not two clients in this one: better-sqlite3 waits for SQLite's lock synchronously, so a second
     // connection in the same process would block the event loop the first one needs to commit.
     const n = 30;
-    const limits = { ...settings, maxFails: 45 };
+    const limits = { ...settings, maxFails: 45, ipMaxFails: 45 };
     const script = path.join(dir, 'fail.mts');
     writeFileSync(
       script,
@@ -182,5 +182,17 @@ describe('pruneThrottle', () => {
     for (let i = 0; i < 3; i++) await recordFailure(db, 'locked', null, at(i), settings);
     expect(await pruneThrottle(db, at(120), settings)).toBe(1);
     expect((await db.loginThrottle.findMany({ orderBy: { key: 'asc' } })).map((r) => r.key)).toEqual(['user:locked', 'user:recent']);
+  });
+});
+
+describe('address threshold', () => {
+  it('locks an address only at its own, higher threshold', async () => {
+    const db2 = openDatabase(path.join(mkdtempSync(path.join(tmpdir(), 'throttle-ip-')), 't.db'));
+    const s = { maxFails: 2, windowSec: 60, lockSec: 300, ipMaxFails: 4 };
+    const now = new Date('2026-01-01T00:00:00Z');
+    const results = [];
+    for (const name of ['u1', 'u2', 'u3', 'u4']) results.push(await recordFailure(db2, name, '10.9.9.9', now, s));
+    expect(results.map((r) => r.lockedKeys)).toEqual([[], [], [], ['ip:10.9.9.9']]);
+    await db2.$disconnect();
   });
 });

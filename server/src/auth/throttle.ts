@@ -14,6 +14,11 @@ export interface ThrottleSettings {
   windowSec: number;
   /** How long a lock lasts (AUTH_THROTTLE_LOCK_SEC). */
   lockSec: number;
+  /**
+   * Failures that lock a client address (AUTH_THROTTLE_IP_MAX_FAILS, default 4 × maxFails): higher, because a
+   * campus NAT puts many honest users behind one address.
+   */
+  ipMaxFails?: number;
 }
 
 export const DEFAULT_THROTTLE_SETTINGS: ThrottleSettings = { maxFails: 5, windowSec: 900, lockSec: 900 };
@@ -154,7 +159,7 @@ export function recordFailure(
  * serialize them (PostgreSQL's READ COMMITTED, several processes on one SQLite file).
  */
 async function failKey(tx: Tx, key: string, now: Date, s: ThrottleSettings) {
-  const maxFails = Math.max(1, s.maxFails);
+  const maxFails = Math.max(1, key.startsWith('ip:') ? (s.ipMaxFails ?? s.maxFails * 4) : s.maxFails);
   const lockUntil = new Date(now.getTime() + s.lockSec * 1000);
   for (let attempt = 0; attempt < 10; attempt++) {
     const row = await tx.loginThrottle.upsert({
