@@ -73,7 +73,7 @@ async function measure<T>(fn: () => Promise<T>): Promise<Measured<T>> {
 }
 
 /** First call, then the best of a few more (warm page cache and statement cache). */
-async function queryTimes(fn: () => Promise<unknown>, repeat = 5) {
+async function queryTimes<T>(fn: () => Promise<T>, repeat = 5) {
   const first = await measure(fn);
   let best = Number.POSITIVE_INFINITY;
   for (let i = 0; i < repeat; i++) best = Math.min(best, (await measure(fn)).ms);
@@ -101,7 +101,10 @@ async function openLedger(file: string): Promise<Db> {
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hpc-bench-'));
   const rows: string[][] = [];
-  const row = (...cells: string[]) => rows.push(cells);
+  const row = (...cells: string[]) => {
+    rows.push(cells);
+    if (cells[0]) console.error(`  ${cells[0]}: ${cells[1]}: ${cells[2]}`);
+  };
   try {
     const capture = path.join(dir, 'sacct.psv');
     const gen = await measure(() => generate(capture));

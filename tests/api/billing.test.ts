@@ -100,7 +100,7 @@ describe('receipts', () => {
     const made = results.filter((r) => r.data?.createReceipt);
     expect(made).toHaveLength(1);
     for (const r of results.filter((x) => !x.data?.createReceipt)) {
-      expect(['ALREADY_BILLED', 'BAD_INPUT']).toContain(r.errors?.[0]?.extensions?.code);
+      expect(['ALREADY_BILLED', 'NOTHING_TO_BILL']).toContain(r.errors?.[0]?.extensions?.code);
     }
     const receipt = made[0].data.createReceipt;
     expect(receipt).toMatchObject({ user: 'alice', tier: 'mu', total: '35.80', status: 'pending', itemCount: 3 });
@@ -117,7 +117,7 @@ describe('receipts', () => {
 
   it('says there is nothing to bill once everything is billed', async () => {
     const r = await t.gql(CREATE, { cutoff }, alice);
-    expect(codes(r)).toEqual(['BAD_INPUT']);
+    expect(codes(r)).toEqual(['NOTHING_TO_BILL']);
     expect(r.errors![0].message).toMatch(/no unbilled/);
   });
 

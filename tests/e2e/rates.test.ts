@@ -39,7 +39,7 @@ describe.skipIf(!!missing)('rates in the browser', () => {
     await page.getByLabel(/username/i).fill('alice');
     await page.getByLabel(/password/i).fill('wrong');
     await page.getByRole('button', { name: /log in|sign in/i }).click();
-    await expect.poll(() => page.getByTestId('login-error').innerText()).toMatch(/invalid/i);
+    await expect.poll(() => page.getByTestId('login-error').innerText(), { timeout: 10_000 }).toMatch(/invalid/i);
     expect(new URL(page.url()).pathname).toBe('/login');
     await page.screenshot({ path: shot('login-error') });
     await page.close();

@@ -3,6 +3,7 @@ import { LOCALE_COOKIE, LOCALES, resolveLocale } from '$lib/i18n';
 import { resolveViewer } from '$lib/server/viewer';
 
 const YEAR = 60 * 60 * 24 * 365;
+const CSRF_COOKIE = 'csrf';
 
 export const handle: Handle = async ({ event, resolve }) => {
   // The language switch links to ?lang=th: remember it and come back to the same page without it.
@@ -18,6 +19,9 @@ export const handle: Handle = async ({ event, resolve }) => {
   }
 
   event.locals.viewer = await resolveViewer(event);
+  // The API server sets the `csrf` cookie and hands its token over on the Node request; in `vite dev` (no API
+  // server in front) the proxied cookie is all there is.
+  event.locals.csrfToken = event.platform?.req?.csrfToken ?? event.cookies.get(CSRF_COOKIE) ?? null;
   event.locals.locale = resolveLocale(event.cookies.get(LOCALE_COOKIE));
   const lang = event.locals.locale;
   return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', lang) });

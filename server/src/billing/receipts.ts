@@ -15,9 +15,6 @@ export class ReceiptError extends Error {
   }
 }
 
-/** States after which a job's usage is final. */
-const FINISHED_STATES = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE'];
-
 /**
  * Bills the owner's finished, unbilled jobs that ended before the cut-off, at the rate in force
  * now. The receipt, its items and the audit entry are one transaction; the UNIQUE billing key
@@ -35,7 +32,8 @@ export async function createReceipt(db: Db, username: string, cutoff: Date, meta
       const rate = await tx.rate.findUnique({ where: { tier: user.tier } });
       if (!rate) throw new ReceiptError('NOT_FOUND', `no rate is set for tier "${user.tier}"`);
       const jobs = await tx.jobRecord.findMany({
-        where: { ...jobWhere({ user: username, endedBefore: cutoff, billed: false }), state: { in: FINISHED_STATES } },
+        // A job with an end time has finished: the sources leave `end` empty while a job runs.
+        where: jobWhere({ user: username, endedBefore: cutoff, billed: false }),
         orderBy: [{ end: 'asc' }, { key: 'asc' }],
       });
       if (jobs.length === 0) throw new ReceiptError('NOTHING_TO_BILL', `no unbilled finished jobs of ${username} ended before ${cutoff.toISOString()}`);

@@ -49,6 +49,7 @@ export async function handleExport(db: Db, req: IncomingMessage, res: ServerResp
         partition: p.get('partition') || undefined,
         endedAfter: date(p.get('endedAfter'), 'endedAfter'),
         endedBefore: date(p.get('endedBefore'), 'endedBefore'),
+        billed: p.get('billed') === 'true' ? true : p.get('billed') === 'false' ? false : undefined,
       });
       return sendCsv(res, 'usage.csv', csv), true;
     }

@@ -52,6 +52,11 @@ export function createLoaders(db: Db) {
         Promise.all(keys.map((k) => usageBuckets(db, k.filter, k.groupBy))),
       { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
+    receiptOfJob: new DataLoader(async (keys: readonly string[]) => {
+      const items = await db.receiptItem.findMany({ where: { billingKey: { in: [...keys] } }, select: { billingKey: true, receiptId: true } });
+      const byKey = new Map(items.map((i) => [i.billingKey, i.receiptId]));
+      return keys.map((k) => byKey.get(k) ?? null);
+    }),
     rate: new DataLoader(async (tiers: readonly string[]) => {
       const rows = await db.rate.findMany({ where: { tier: { in: [...tiers] } } });
       return tiers.map((t) => rows.find((r) => r.tier === t) ?? new Error(`no rate for tier ${t}`));

@@ -23,6 +23,11 @@ export const JobRef = builder.objectRef<JobRecordRow>('Job').implement({
     cpus: t.exposeInt('cpus'),
     gpus: t.exposeInt('gpus'),
     memMiB: t.exposeInt('memMiB'),
+    receiptId: t.int({
+      nullable: true,
+      description: 'The receipt that billed this job, if any',
+      resolve: (job, _a, ctx) => ctx.loaders.receiptOfJob.load(job.key),
+    }),
     cost: t.field({
       type: CostRef,
       description: "At the current rate of the job owner's tier",

@@ -15,8 +15,7 @@ const findReceipt = (ctx: Context, id: number) => ctx.db.receipt.findUnique({ wh
 
 function toGraphQLError(error: unknown): never {
   if (error instanceof ReceiptError) {
-    const code = error.code === 'NOTHING_TO_BILL' ? 'BAD_INPUT' : error.code;
-    throw new GraphQLError(error.message, { extensions: { code } });
+    throw new GraphQLError(error.message, { extensions: { code: error.code } });
   }
   throw error;
 }

@@ -22,9 +22,19 @@ export function formatElapsed(seconds: number): string {
   return days > 0 ? `${days}-${clock}` : clock;
 }
 
-/** Resource hours (Float in the API) to two decimals, for display only. */
+const HOURS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** Resource hours (Float in the API) to two decimals with thousands separators, for display only. */
 export function formatHours(hours: number): string {
-  return hours.toFixed(2);
+  return HOURS.format(hours);
+}
+
+/** An exact Decimal string from the API ("12345.6") with thousands separators ("12,345.60"); never via a float. */
+export function formatMoney(amount: string | null | undefined): string {
+  const match = amount ? /^(-?)(\d+)(?:\.(\d+))?$/.exec(amount.trim()) : null;
+  if (!match) return amount ?? '—';
+  const [, sign, int, frac = ''] = match;
+  return `${sign}${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac.padEnd(2, '0')}`;
 }
 
 /** A yyyy-mm-dd date input → the start of that day in the browser's time zone, as an ISO instant. */
@@ -33,4 +43,45 @@ export function startOfLocalDay(value: string | null): string | null {
   if (!match) return null;
   const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** The end of a yyyy-mm-dd day in the browser's time zone (the start of the next day), as an ISO instant. */
+export function endOfLocalDay(value: string | null): string | null {
+  const start = startOfLocalDay(value);
+  if (!start) return null;
+  const date = new Date(start);
+  date.setDate(date.getDate() + 1);
+  return date.toISOString();
+}
+
+/**
+ * The billing cut-off for a "completed on or before" day: the end of that day, but never later than now (only
+ * finished usage can be billed). Without a day it is now.
+ */
+export function cutoffFor(day: string | null, now: Date = new Date()): string {
+  const end = endOfLocalDay(day);
+  return end && Date.parse(end) < now.getTime() ? end : now.toISOString();
+}
+
+/** Today (or `date`) as yyyy-mm-dd in the browser's time zone, for `max` on date inputs. */
+export function localDay(date: Date = new Date()): string {
+  return formatDate(date);
+}
+
+const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['day', 86400],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** "5 minutes ago" / "5 นาทีที่แล้ว"; under a minute reads as "now". */
+export function timeAgo(iso: string | null | undefined, locale: string, now: number = Date.now()): string {
+  if (!iso) return '—';
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  if (Number.isNaN(seconds)) return '—';
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
+  }
+  return format.format(0, 'second');
 }

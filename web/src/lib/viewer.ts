@@ -10,3 +10,8 @@ export interface Viewer {
 }
 
 export const TIERS: readonly Tier[] = ['mu', 'gov', 'private'];
+
+/** Operators and admins: they read everyone's usage, receipts and audit log. */
+export function isStaff(viewer: Pick<Viewer, 'role'>): boolean {
+  return viewer.role === 'operator' || viewer.role === 'admin';
+}

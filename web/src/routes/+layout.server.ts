@@ -1,3 +1,7 @@
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = ({ locals }) => ({ viewer: locals.viewer, locale: locals.locale });
+export const load: LayoutServerLoad = ({ locals }) => ({
+  viewer: locals.viewer,
+  locale: locals.locale,
+  csrfToken: locals.csrfToken,
+});

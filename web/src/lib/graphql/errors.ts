@@ -16,6 +16,8 @@ const MESSAGE_KEYS: Record<string, string> = {
   BAD_INPUT: 'errors.bad_input',
   NOT_FOUND: 'errors.not_found',
   ALREADY_BILLED: 'errors.already_billed',
+  ALREADY_PAID: 'errors.already_paid',
+  NOTHING_TO_BILL: 'errors.nothing_to_bill',
   SLURM_UNAVAILABLE: 'errors.slurm_unavailable',
   INVALID_CREDENTIALS: 'errors.invalid_credentials',
   CSRF: 'errors.csrf',
@@ -69,3 +71,6 @@ export function loginErrorFromQuery(error: string | null, retry: string | null):
   const retryAfterSeconds = retry && /^\d+$/.test(retry) ? Number(retry) : undefined;
   return messageForCode(code, { retryAfterSeconds });
 }
+
+/** The header that carries the `csrf` cookie's token on fetch posts to /auth/* (the form field is `csrf`). */
+export const CSRF_TOKEN_HEADER = 'x-csrf-token';

@@ -18,7 +18,14 @@ export interface QueryState<Data> {
 export function useQuery<Data, Variables extends AnyVariables>(
   document: TypedDocumentNode<Data, Variables>,
   variables: () => Variables | null,
-  options: { requestPolicy?: RequestPolicy } = {},
+  options: {
+    requestPolicy?: RequestPolicy;
+    /**
+     * Types this query lists: a mutation returning one refetches it even while the list is empty (urql's
+     * document cache only knows the types it has seen in an answer).
+     */
+    additionalTypenames?: string[];
+  } = {},
 ): QueryState<Data> {
   const client = getContextClient();
   let data = $state.raw<Data | undefined>(undefined);
@@ -36,7 +43,8 @@ export function useQuery<Data, Variables extends AnyVariables>(
     return untrack(() => {
       fetching = true;
       const requestPolicy = forced ? 'network-only' : (options.requestPolicy ?? 'cache-and-network');
-      const subscription = client.query(document, vars, { requestPolicy }).subscribe((result) => {
+      const context = options.additionalTypenames ? { requestPolicy, additionalTypenames: options.additionalTypenames } : { requestPolicy };
+      const subscription = client.query(document, vars, context).subscribe((result) => {
         data = result.data;
         error = result.error;
         fetching = Boolean(result.stale);

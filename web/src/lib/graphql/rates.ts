@@ -44,6 +44,24 @@ export const UpdateRateMutation = graphql(`
   }
 `);
 
+/** Changes of every tier, newest first (staff). */
+export const RateHistoryQuery = graphql(`
+  query RateHistory($last: Int) {
+    rateHistory(last: $last) {
+      id
+      tier
+      changedAt
+      changedBy
+      cpuPerHour
+      gpuPerHour
+      memGBPerHour
+      oldCpuPerHour
+      oldGpuPerHour
+      oldMemGBPerHour
+    }
+  }
+`);
+
 export type RateFields = RatesResult['rates'][number];
 
 /**

@@ -14,18 +14,48 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query AuditEntries($filter: AuditFilter, $first: Int, $beforeId: Int) {\n    auditEntries(filter: $filter, first: $first, beforeId: $beforeId) {\n      id\n      ts\n      actor\n      ip\n      userAgent\n      method\n      path\n      action\n      target\n      status\n      extra\n    }\n  }\n": typeof types.AuditEntriesDocument,
+    "\n  query VerifyAuditChain {\n    verifyAuditChain {\n      ok\n      checked\n      firstBrokenId\n      reason\n    }\n  }\n": typeof types.VerifyAuditChainDocument,
     "\n  query Rates {\n    rates {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n": typeof types.RatesDocument,
     "\n  subscription RateChanged {\n    rateChanged {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n": typeof types.RateChangedDocument,
     "\n  mutation UpdateRate($input: UpdateRateInput!) {\n    updateRate(input: $input) {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n": typeof types.UpdateRateDocument,
+    "\n  query RateHistory($last: Int) {\n    rateHistory(last: $last) {\n      id\n      tier\n      changedAt\n      changedBy\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      oldCpuPerHour\n      oldGpuPerHour\n      oldMemGBPerHour\n    }\n  }\n": typeof types.RateHistoryDocument,
+    "\n  query MyReceipts {\n    myReceipts {\n      id\n      user\n      tier\n      createdAt\n      cutoff\n      itemCount\n      total\n      status\n      paidAt\n      viewerCanMarkPaid\n    }\n  }\n": typeof types.MyReceiptsDocument,
+    "\n  query Receipts($status: ReceiptStatus, $user: String) {\n    receipts(status: $status, user: $user) {\n      id\n      user\n      tier\n      createdAt\n      cutoff\n      itemCount\n      total\n      status\n      paidAt\n      paidBy\n      viewerCanMarkPaid\n    }\n  }\n": typeof types.ReceiptsDocument,
+    "\n  query Receipt($id: Int!) {\n    receipt(id: $id) {\n      id\n      user\n      tier\n      createdAt\n      createdBy\n      cutoff\n      itemCount\n      total\n      status\n      paidAt\n      paidBy\n      csvUrl\n      viewerCanMarkPaid\n      items {\n        billingKey\n        cluster\n        jobId\n        jobName\n        account\n        partition\n        state\n        end\n        elapsedSeconds\n        cpuHours\n        gpuHours\n        memGBHours\n        cpuPerHour\n        gpuPerHour\n        memGBPerHour\n        cost\n      }\n    }\n  }\n": typeof types.ReceiptDocument,
+    "\n  mutation CreateReceipt($input: CreateReceiptInput!) {\n    createReceipt(input: $input) {\n      id\n      itemCount\n      total\n    }\n  }\n": typeof types.CreateReceiptDocument,
+    "\n  mutation MarkReceiptPaid($id: Int!) {\n    markReceiptPaid(id: $id) {\n      id\n      status\n      paidAt\n      paidBy\n      viewerCanMarkPaid\n    }\n  }\n": typeof types.MarkReceiptPaidDocument,
+    "\n  query MyApiTokens {\n    myApiTokens {\n      id\n      name\n      scope\n      createdAt\n      lastUsedAt\n      expiresAt\n      revokedAt\n    }\n  }\n": typeof types.MyApiTokensDocument,
+    "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      token\n      apiToken {\n        id\n        name\n        scope\n        createdAt\n        lastUsedAt\n        expiresAt\n        revokedAt\n      }\n    }\n  }\n": typeof types.CreateApiTokenDocument,
+    "\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": typeof types.RevokeApiTokenDocument,
+    "\n  query JobsPage($filter: JobFilter, $first: Int, $after: String) {\n    jobs(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          key\n          jobId\n          user\n          name\n          account\n          partition\n          state\n          end\n          elapsedSeconds\n          cost {\n            cpuHours\n            gpuHours\n            memGBHours\n            cost\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.JobsPageDocument,
+    "\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n": typeof types.UsageTotalsDocument,
+    "\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n": typeof types.UsageBucketsDocument,
+    "\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n      error\n    }\n  }\n": typeof types.DataSourceDocument,
+    "\n  query MyReceiptKeys {\n    myReceipts {\n      id\n      items {\n        billingKey\n      }\n    }\n  }\n": typeof types.MyReceiptKeysDocument,
     "\n  query Viewer {\n    viewer {\n      id\n      username\n      role\n      tier\n    }\n  }\n": typeof types.ViewerDocument,
-    "\n    query MyJobs($completedBefore: DateTime) {\n      myJobs(completedBefore: $completedBefore) {\n        key\n        jobId\n        name\n        account\n        partition\n        state\n        end\n        elapsedSeconds\n        cpus\n        gpus\n        cost {\n          cpuHours\n          gpuHours\n          memGBHours\n          cost\n        }\n      }\n    }\n  ": typeof types.MyJobsDocument,
 };
 const documents: Documents = {
+    "\n  query AuditEntries($filter: AuditFilter, $first: Int, $beforeId: Int) {\n    auditEntries(filter: $filter, first: $first, beforeId: $beforeId) {\n      id\n      ts\n      actor\n      ip\n      userAgent\n      method\n      path\n      action\n      target\n      status\n      extra\n    }\n  }\n": types.AuditEntriesDocument,
+    "\n  query VerifyAuditChain {\n    verifyAuditChain {\n      ok\n      checked\n      firstBrokenId\n      reason\n    }\n  }\n": types.VerifyAuditChainDocument,
     "\n  query Rates {\n    rates {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n": types.RatesDocument,
     "\n  subscription RateChanged {\n    rateChanged {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n": types.RateChangedDocument,
     "\n  mutation UpdateRate($input: UpdateRateInput!) {\n    updateRate(input: $input) {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n": types.UpdateRateDocument,
+    "\n  query RateHistory($last: Int) {\n    rateHistory(last: $last) {\n      id\n      tier\n      changedAt\n      changedBy\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      oldCpuPerHour\n      oldGpuPerHour\n      oldMemGBPerHour\n    }\n  }\n": types.RateHistoryDocument,
+    "\n  query MyReceipts {\n    myReceipts {\n      id\n      user\n      tier\n      createdAt\n      cutoff\n      itemCount\n      total\n      status\n      paidAt\n      viewerCanMarkPaid\n    }\n  }\n": types.MyReceiptsDocument,
+    "\n  query Receipts($status: ReceiptStatus, $user: String) {\n    receipts(status: $status, user: $user) {\n      id\n      user\n      tier\n      createdAt\n      cutoff\n      itemCount\n      total\n      status\n      paidAt\n      paidBy\n      viewerCanMarkPaid\n    }\n  }\n": types.ReceiptsDocument,
+    "\n  query Receipt($id: Int!) {\n    receipt(id: $id) {\n      id\n      user\n      tier\n      createdAt\n      createdBy\n      cutoff\n      itemCount\n      total\n      status\n      paidAt\n      paidBy\n      csvUrl\n      viewerCanMarkPaid\n      items {\n        billingKey\n        cluster\n        jobId\n        jobName\n        account\n        partition\n        state\n        end\n        elapsedSeconds\n        cpuHours\n        gpuHours\n        memGBHours\n        cpuPerHour\n        gpuPerHour\n        memGBPerHour\n        cost\n      }\n    }\n  }\n": types.ReceiptDocument,
+    "\n  mutation CreateReceipt($input: CreateReceiptInput!) {\n    createReceipt(input: $input) {\n      id\n      itemCount\n      total\n    }\n  }\n": types.CreateReceiptDocument,
+    "\n  mutation MarkReceiptPaid($id: Int!) {\n    markReceiptPaid(id: $id) {\n      id\n      status\n      paidAt\n      paidBy\n      viewerCanMarkPaid\n    }\n  }\n": types.MarkReceiptPaidDocument,
+    "\n  query MyApiTokens {\n    myApiTokens {\n      id\n      name\n      scope\n      createdAt\n      lastUsedAt\n      expiresAt\n      revokedAt\n    }\n  }\n": types.MyApiTokensDocument,
+    "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      token\n      apiToken {\n        id\n        name\n        scope\n        createdAt\n        lastUsedAt\n        expiresAt\n        revokedAt\n      }\n    }\n  }\n": types.CreateApiTokenDocument,
+    "\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": types.RevokeApiTokenDocument,
+    "\n  query JobsPage($filter: JobFilter, $first: Int, $after: String) {\n    jobs(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          key\n          jobId\n          user\n          name\n          account\n          partition\n          state\n          end\n          elapsedSeconds\n          cost {\n            cpuHours\n            gpuHours\n            memGBHours\n            cost\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.JobsPageDocument,
+    "\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n": types.UsageTotalsDocument,
+    "\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n": types.UsageBucketsDocument,
+    "\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n      error\n    }\n  }\n": types.DataSourceDocument,
+    "\n  query MyReceiptKeys {\n    myReceipts {\n      id\n      items {\n        billingKey\n      }\n    }\n  }\n": types.MyReceiptKeysDocument,
     "\n  query Viewer {\n    viewer {\n      id\n      username\n      role\n      tier\n    }\n  }\n": types.ViewerDocument,
-    "\n    query MyJobs($completedBefore: DateTime) {\n      myJobs(completedBefore: $completedBefore) {\n        key\n        jobId\n        name\n        account\n        partition\n        state\n        end\n        elapsedSeconds\n        cpus\n        gpus\n        cost {\n          cpuHours\n          gpuHours\n          memGBHours\n          cost\n        }\n      }\n    }\n  ": types.MyJobsDocument,
 };
 
 /**
@@ -45,6 +75,14 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query AuditEntries($filter: AuditFilter, $first: Int, $beforeId: Int) {\n    auditEntries(filter: $filter, first: $first, beforeId: $beforeId) {\n      id\n      ts\n      actor\n      ip\n      userAgent\n      method\n      path\n      action\n      target\n      status\n      extra\n    }\n  }\n"): (typeof documents)["\n  query AuditEntries($filter: AuditFilter, $first: Int, $beforeId: Int) {\n    auditEntries(filter: $filter, first: $first, beforeId: $beforeId) {\n      id\n      ts\n      actor\n      ip\n      userAgent\n      method\n      path\n      action\n      target\n      status\n      extra\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query VerifyAuditChain {\n    verifyAuditChain {\n      ok\n      checked\n      firstBrokenId\n      reason\n    }\n  }\n"): (typeof documents)["\n  query VerifyAuditChain {\n    verifyAuditChain {\n      ok\n      checked\n      firstBrokenId\n      reason\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Rates {\n    rates {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n"): (typeof documents)["\n  query Rates {\n    rates {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -57,11 +95,63 @@ export function graphql(source: "\n  mutation UpdateRate($input: UpdateRateInput
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Viewer {\n    viewer {\n      id\n      username\n      role\n      tier\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      id\n      username\n      role\n      tier\n    }\n  }\n"];
+export function graphql(source: "\n  query RateHistory($last: Int) {\n    rateHistory(last: $last) {\n      id\n      tier\n      changedAt\n      changedBy\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      oldCpuPerHour\n      oldGpuPerHour\n      oldMemGBPerHour\n    }\n  }\n"): (typeof documents)["\n  query RateHistory($last: Int) {\n    rateHistory(last: $last) {\n      id\n      tier\n      changedAt\n      changedBy\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      oldCpuPerHour\n      oldGpuPerHour\n      oldMemGBPerHour\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n    query MyJobs($completedBefore: DateTime) {\n      myJobs(completedBefore: $completedBefore) {\n        key\n        jobId\n        name\n        account\n        partition\n        state\n        end\n        elapsedSeconds\n        cpus\n        gpus\n        cost {\n          cpuHours\n          gpuHours\n          memGBHours\n          cost\n        }\n      }\n    }\n  "): (typeof documents)["\n    query MyJobs($completedBefore: DateTime) {\n      myJobs(completedBefore: $completedBefore) {\n        key\n        jobId\n        name\n        account\n        partition\n        state\n        end\n        elapsedSeconds\n        cpus\n        gpus\n        cost {\n          cpuHours\n          gpuHours\n          memGBHours\n          cost\n        }\n      }\n    }\n  "];
+export function graphql(source: "\n  query MyReceipts {\n    myReceipts {\n      id\n      user\n      tier\n      createdAt\n      cutoff\n      itemCount\n      total\n      status\n      paidAt\n      viewerCanMarkPaid\n    }\n  }\n"): (typeof documents)["\n  query MyReceipts {\n    myReceipts {\n      id\n      user\n      tier\n      createdAt\n      cutoff\n      itemCount\n      total\n      status\n      paidAt\n      viewerCanMarkPaid\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Receipts($status: ReceiptStatus, $user: String) {\n    receipts(status: $status, user: $user) {\n      id\n      user\n      tier\n      createdAt\n      cutoff\n      itemCount\n      total\n      status\n      paidAt\n      paidBy\n      viewerCanMarkPaid\n    }\n  }\n"): (typeof documents)["\n  query Receipts($status: ReceiptStatus, $user: String) {\n    receipts(status: $status, user: $user) {\n      id\n      user\n      tier\n      createdAt\n      cutoff\n      itemCount\n      total\n      status\n      paidAt\n      paidBy\n      viewerCanMarkPaid\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Receipt($id: Int!) {\n    receipt(id: $id) {\n      id\n      user\n      tier\n      createdAt\n      createdBy\n      cutoff\n      itemCount\n      total\n      status\n      paidAt\n      paidBy\n      csvUrl\n      viewerCanMarkPaid\n      items {\n        billingKey\n        cluster\n        jobId\n        jobName\n        account\n        partition\n        state\n        end\n        elapsedSeconds\n        cpuHours\n        gpuHours\n        memGBHours\n        cpuPerHour\n        gpuPerHour\n        memGBPerHour\n        cost\n      }\n    }\n  }\n"): (typeof documents)["\n  query Receipt($id: Int!) {\n    receipt(id: $id) {\n      id\n      user\n      tier\n      createdAt\n      createdBy\n      cutoff\n      itemCount\n      total\n      status\n      paidAt\n      paidBy\n      csvUrl\n      viewerCanMarkPaid\n      items {\n        billingKey\n        cluster\n        jobId\n        jobName\n        account\n        partition\n        state\n        end\n        elapsedSeconds\n        cpuHours\n        gpuHours\n        memGBHours\n        cpuPerHour\n        gpuPerHour\n        memGBPerHour\n        cost\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateReceipt($input: CreateReceiptInput!) {\n    createReceipt(input: $input) {\n      id\n      itemCount\n      total\n    }\n  }\n"): (typeof documents)["\n  mutation CreateReceipt($input: CreateReceiptInput!) {\n    createReceipt(input: $input) {\n      id\n      itemCount\n      total\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkReceiptPaid($id: Int!) {\n    markReceiptPaid(id: $id) {\n      id\n      status\n      paidAt\n      paidBy\n      viewerCanMarkPaid\n    }\n  }\n"): (typeof documents)["\n  mutation MarkReceiptPaid($id: Int!) {\n    markReceiptPaid(id: $id) {\n      id\n      status\n      paidAt\n      paidBy\n      viewerCanMarkPaid\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyApiTokens {\n    myApiTokens {\n      id\n      name\n      scope\n      createdAt\n      lastUsedAt\n      expiresAt\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  query MyApiTokens {\n    myApiTokens {\n      id\n      name\n      scope\n      createdAt\n      lastUsedAt\n      expiresAt\n      revokedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      token\n      apiToken {\n        id\n        name\n        scope\n        createdAt\n        lastUsedAt\n        expiresAt\n        revokedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      token\n      apiToken {\n        id\n        name\n        scope\n        createdAt\n        lastUsedAt\n        expiresAt\n        revokedAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query JobsPage($filter: JobFilter, $first: Int, $after: String) {\n    jobs(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          key\n          jobId\n          user\n          name\n          account\n          partition\n          state\n          end\n          elapsedSeconds\n          cost {\n            cpuHours\n            gpuHours\n            memGBHours\n            cost\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query JobsPage($filter: JobFilter, $first: Int, $after: String) {\n    jobs(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          key\n          jobId\n          user\n          name\n          account\n          partition\n          state\n          end\n          elapsedSeconds\n          cost {\n            cpuHours\n            gpuHours\n            memGBHours\n            cost\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n"): (typeof documents)["\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n"): (typeof documents)["\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n      error\n    }\n  }\n"): (typeof documents)["\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n      error\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyReceiptKeys {\n    myReceipts {\n      id\n      items {\n        billingKey\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyReceiptKeys {\n    myReceipts {\n      id\n      items {\n        billingKey\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Viewer {\n    viewer {\n      id\n      username\n      role\n      tier\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      id\n      username\n      role\n      tier\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,0 +1,44 @@
+import { graphql } from './generated';
+import type { MyApiTokensQuery as MyApiTokens } from './generated/graphql';
+
+export const MyApiTokensQuery = graphql(`
+  query MyApiTokens {
+    myApiTokens {
+      id
+      name
+      scope
+      createdAt
+      lastUsedAt
+      expiresAt
+      revokedAt
+    }
+  }
+`);
+
+export const CreateApiTokenMutation = graphql(`
+  mutation CreateApiToken($name: String!, $expiresInDays: Int) {
+    createApiToken(name: $name, expiresInDays: $expiresInDays) {
+      token
+      apiToken {
+        id
+        name
+        scope
+        createdAt
+        lastUsedAt
+        expiresAt
+        revokedAt
+      }
+    }
+  }
+`);
+
+export const RevokeApiTokenMutation = graphql(`
+  mutation RevokeApiToken($id: Int!) {
+    revokeApiToken(id: $id) {
+      id
+      revokedAt
+    }
+  }
+`);
+
+export type ApiToken = MyApiTokens['myApiTokens'][number];

@@ -1,0 +1,103 @@
+import { graphql } from './generated';
+import type { JobsPageQuery as JobsPage, UsageBucketsQuery as UsageBuckets, UsageTotalsQuery as UsageTotals } from './generated/graphql';
+
+/** One page of ledger jobs, newest first; `after` is the previous page's `endCursor`. */
+export const JobsPageQuery = graphql(`
+  query JobsPage($filter: JobFilter, $first: Int, $after: String) {
+    jobs(filter: $filter, first: $first, after: $after) {
+      edges {
+        node {
+          key
+          jobId
+          user
+          name
+          account
+          partition
+          state
+          end
+          elapsedSeconds
+          cost {
+            cpuHours
+            gpuHours
+            memGBHours
+            cost
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+/** Totals of the whole filtered set, computed by the database (one job fetched, never shown). */
+export const UsageTotalsQuery = graphql(`
+  query UsageTotals($filter: JobFilter) {
+    jobs(filter: $filter, first: 1) {
+      totals {
+        jobs
+        cpuHours
+        gpuHours
+        memGBHours
+        elapsedHours
+        cost
+      }
+    }
+  }
+`);
+
+export const UsageBucketsQuery = graphql(`
+  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {
+    usage(filter: $filter, groupBy: $groupBy) {
+      user
+      month
+      account
+      partition
+      tier
+      totals {
+        jobs
+        cpuHours
+        gpuHours
+        memGBHours
+        elapsedHours
+        cost
+      }
+    }
+  }
+`);
+
+export const DataSourceQuery = graphql(`
+  query DataSource {
+    dataSource {
+      id
+      source
+      status
+      trigger
+      jobCount
+      startedAt
+      finishedAt
+      error
+    }
+  }
+`);
+
+/**
+ * The viewer's receipts and the jobs on them: which receipt a billed job is on (Job has no receipt field).
+ */
+export const MyReceiptKeysQuery = graphql(`
+  query MyReceiptKeys {
+    myReceipts {
+      id
+      items {
+        billingKey
+      }
+    }
+  }
+`);
+
+export type JobRow = JobsPage['jobs']['edges'][number]['node'];
+export type Totals = UsageTotals['jobs']['totals'];
+export type Bucket = UsageBuckets['usage'][number];
+export type Group = 'user' | 'month' | 'account' | 'partition' | 'tier';
