@@ -28,7 +28,9 @@ export async function seed(db: Db, config: Config, log: (msg: string) => void) {
     await db.user.create({
       data: { username: config.adminUsername, role: 'admin', passwordHash: await hashPassword(config.adminPassword!) },
     });
-    log(`created admin account "${config.adminUsername}" with generated password: ${config.adminPassword}`);
+    // Shown once, on the console a person is watching, not only in the JSON log.
+    console.log(`\n  admin account "${config.adminUsername}" created with password: ${config.adminPassword}\n  (set ADMIN_PASSWORD to choose it; it is not shown again)\n`);
+    log(`created admin account "${config.adminUsername}" with a generated password (printed on the console)`);
   }
 
   if (config.seedDemoUsers) {
