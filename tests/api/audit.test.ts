@@ -56,7 +56,7 @@ describe('audit chain in the database', () => {
     let out = '';
     let code = 0;
     try {
-      execFileSync('npx', ['tsx', 'server/src/cli.ts', 'audit', 'verify'], {
+      execFileSync(path.resolve(import.meta.dirname, '../../server/node_modules/.bin/tsx'), ['server/src/cli.ts', 'audit', 'verify'], {
         cwd: path.resolve(import.meta.dirname, '../..'),
         env: { ...process.env, DATABASE_URL: `file:${dbFile()}`, INSTANCE_DIR: t.dir, ADMIN_PASSWORD: 'x' },
         encoding: 'utf8',
