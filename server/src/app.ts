@@ -288,7 +288,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     if (syncing) return syncing;
     syncing = (async () => {
       try {
-        const window = await nextWindow(db, config.sync.lookbackSec);
+        const window = await nextWindow(db, config.sync.lookbackSec, config.sync.initialDays);
         const run = await syncJobs(db, deps.services.sources, { ...window, trigger }, { actor: 'system', ip: null, userAgent: null, method: null, path: null }, config.sources.timeoutMs);
         log.info({ source: run.source, jobs: run.jobCount }, 'jobs synced');
       } catch (error) {

@@ -34,7 +34,7 @@ export interface Config {
     } | null;
     timeoutMs: number;
   };
-  sync: { intervalSec: number; lookbackSec: number };
+  sync: { intervalSec: number; lookbackSec: number; initialDays: number | null };
   auth: {
     pamService: string;
     pamEnabled: boolean;
@@ -149,6 +149,8 @@ export function loadConfig(env: Env = process.env): Config {
     sync: {
       intervalSec: int(env, 'SYNC_INTERVAL_SEC', 300),
       lookbackSec: int(env, 'SYNC_LOOKBACK_SEC', 2 * 86400),
+      // The first sync of a new installation reaches this far back; the demo's fixed data set is loaded whole.
+      initialDays: demo && !env.SYNC_INITIAL_DAYS ? null : int(env, 'SYNC_INITIAL_DAYS', 365, 1),
     },
     auth: {
       pamService: env.PAM_SERVICE || 'login',

@@ -73,9 +73,10 @@ export async function syncJobs(
 }
 
 /** The next window for an interval sync: from the last good run's end minus the lookback. */
-export async function nextWindow(db: Db, lookbackSec: number, now = new Date()) {
+export async function nextWindow(db: Db, lookbackSec: number, initialDays: number | null, now = new Date()) {
   const last = await db.syncRun.findFirst({ where: { status: 'ok' }, orderBy: { rangeTo: 'desc' } });
-  const from = last ? new Date(last.rangeTo.getTime() - lookbackSec * 1000) : new Date(0);
+  const first = initialDays === null ? new Date(0) : new Date(now.getTime() - initialDays * 86_400_000);
+  const from = last ? new Date(last.rangeTo.getTime() - lookbackSec * 1000) : first;
   return { from, to: now };
 }
 
