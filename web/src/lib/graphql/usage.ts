@@ -8,6 +8,7 @@ export const JobsPageQuery = graphql(`
       edges {
         node {
           key
+          receiptId
           jobId
           user
           name
@@ -83,19 +84,6 @@ export const DataSourceQuery = graphql(`
   }
 `);
 
-/**
- * The viewer's receipts and the jobs on them: which receipt a billed job is on (Job has no receipt field).
- */
-export const MyReceiptKeysQuery = graphql(`
-  query MyReceiptKeys {
-    myReceipts {
-      id
-      items {
-        billingKey
-      }
-    }
-  }
-`);
 
 export type JobRow = JobsPage['jobs']['edges'][number]['node'];
 export type Totals = UsageTotals['jobs']['totals'];
