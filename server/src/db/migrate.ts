@@ -47,13 +47,14 @@ export function applyMigrations(dbFile: string, migrationsDir: string): string[]
         continue;
       }
       const id = randomUUID();
-      const now = Date.now();
+      // The text form Prisma's schema engine writes through the SQLite driver adapter.
+      const stamp = () => new Date().toISOString().replace('Z', '+00:00');
       db.transaction(() => {
         db.prepare(
           'INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, 0)',
-        ).run(id, checksum, name, now);
+        ).run(id, checksum, name, stamp());
         db.exec(sql);
-        db.prepare('UPDATE _prisma_migrations SET finished_at = ?, applied_steps_count = 1 WHERE id = ?').run(Date.now(), id);
+        db.prepare('UPDATE _prisma_migrations SET finished_at = ?, applied_steps_count = 1 WHERE id = ?').run(stamp(), id);
       })();
       applied.push(name);
     }

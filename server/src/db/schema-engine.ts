@@ -10,7 +10,7 @@ import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-util
  * ships in an npm package and produces the same SQL.
  * Node 20 cannot `import` a .wasm module, so it is instantiated by hand.
  */
-export async function loadSchemaEngine(schemaPath: string) {
+export async function loadSchemaEngine(schemaPath: string, databaseUrl = ':memory:') {
   const require = createRequire(import.meta.url);
   const pkgDir = path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
   const bg = await import(path.join(pkgDir, 'schema_engine_bg.js'));
@@ -19,7 +19,7 @@ export async function loadSchemaEngine(schemaPath: string) {
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
 
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaBetterSqlite3({ url: ':memory:' }));
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaBetterSqlite3({ url: databaseUrl }));
   const content = readFileSync(schemaPath, 'utf8');
   const engine = await bg.SchemaEngine.new(
     { datamodels: [[schemaPath, content]] },
