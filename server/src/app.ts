@@ -31,7 +31,7 @@ import { type Db, openDatabase } from './db/client.ts';
 import { nextWindow, syncJobs } from './jobs/sync.ts';
 import { appendSetCookie, csrfOk, ensureCsrfCookie, securityHeaders } from './http/csrf.ts';
 import { handleExport } from './http/exports.ts';
-import { clientIp, headersOf, readForm, redirect, sameOrigin, sendJson, wantsJson } from './http/util.ts';
+import { clientIp, viaHttps, headersOf, readForm, redirect, sameOrigin, sendJson, wantsJson } from './http/util.ts';
 import { newPubSub } from './pubsub.ts';
 import { schema } from './schema/index.ts';
 import { seed } from './seed.ts';
@@ -73,13 +73,16 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     staticOperators: config.auth.operatorUsers,
     sacctmgr: config.auth.rolesFromSlurm,
   });
+  const ipOf = (req: IncomingMessage) => clientIp(req, config.trustProxy);
+  /** Cookies are Secure when configured so, or when the browser came over HTTPS. */
+  const secureFor = (req: IncomingMessage) => config.cookieSecure || viaHttps(req, config.trustProxy);
   const loginDeps = { db, config, pam, resolveRole, warn: (o: object, m: string) => log.warn(o, m) };
 
   /**
    * The viewer of a request: a bearer API token (read-only), else the session cookie; with a
    * refreshed cookie when the session's expiry slid.
    */
-  async function resolveSession(headers: Headers): Promise<{ viewer: SessionViewer | null; setCookie: string | null; readOnly?: boolean }> {
+  async function resolveSession(headers: Headers, secure = config.cookieSecure): Promise<{ viewer: SessionViewer | null; setCookie: string | null; readOnly?: boolean }> {
     const auth = headers.get('authorization');
     if (auth?.toLowerCase().startsWith('bearer ')) {
       return { viewer: await validateApiToken(db, auth.slice(7).trim()), setCookie: null, readOnly: true };
@@ -87,10 +90,10 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     const token = readCookie(headers.get('cookie'), SESSION_COOKIE);
     if (!token) return { viewer: null, setCookie: null };
     const session = await validateSessionToken(db, token, config.sessionDays);
-    if (!session) return { viewer: null, setCookie: blankSessionCookie(config.cookieSecure) };
+    if (!session) return { viewer: null, setCookie: blankSessionCookie(secure) };
     return {
       viewer: session.viewer,
-      setCookie: session.renewed ? sessionCookie(token, session.expiresAt, config.cookieSecure) : null,
+      setCookie: session.renewed ? sessionCookie(token, session.expiresAt, secure) : null,
     };
   }
 
@@ -113,7 +116,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       return createContext(deps, {
         viewer,
         readOnly,
-        ip: req ? clientIp(req) : null,
+        ip: req ? ipOf(req) : null,
         userAgent: request.headers.get('user-agent'),
         method: request.method,
         path: url.pathname,
@@ -138,7 +141,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     if (!csrfOk(req, form.csrf)) return refuseCsrf(req, res);
     const result = await login(loginDeps, form.username ?? '', form.password ?? '', {
       actor: null,
-      ip: clientIp(req),
+      ip: ipOf(req),
       userAgent: req.headers['user-agent'] ?? null,
       method: req.method ?? 'POST',
       path: '/auth/login',
@@ -149,7 +152,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     }
     // Everyone lands on the playground; a `next` parameter is ignored so a link cannot send a
     // freshly logged-in user somewhere else.
-    const cookie = sessionCookie(result.token, result.expiresAt, config.cookieSecure);
+    const cookie = sessionCookie(result.token, result.expiresAt, secureFor(req));
     appendSetCookie(res, cookie);
     if (json) return sendJson(res, 200, { ok: true, redirect: '/playground' });
     return redirect(res, '/playground');
@@ -163,13 +166,13 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     if (viewer) {
       await recordAudit(db, { action: 'auth.logout', target: viewer.username }, {
         actor: viewer.username,
-        ip: clientIp(req),
+        ip: ipOf(req),
         userAgent: req.headers['user-agent'] ?? null,
         method: 'POST',
         path: '/auth/logout',
       });
     }
-    appendSetCookie(res, blankSessionCookie(config.cookieSecure));
+    appendSetCookie(res, blankSessionCookie(secureFor(req)));
     if (wantsJson(req)) return sendJson(res, 200, { ok: true, redirect: '/login' });
     return redirect(res, '/login');
   }
@@ -201,7 +204,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       const rate = await updateRate(
         db,
         { tier, cpuPerHour: body.cpu ?? body.cpuPerHour ?? '', gpuPerHour: body.gpu ?? body.gpuPerHour ?? '', memGBPerHour: body.mem ?? body.memGBPerHour ?? '' },
-        { actor: viewer.username, ip: clientIp(req), userAgent: req.headers['user-agent'] ?? null, method: 'POST', path: '/formula' },
+        { actor: viewer.username, ip: ipOf(req), userAgent: req.headers['user-agent'] ?? null, method: 'POST', path: '/formula' },
       );
       deps.pubsub.publish('rateChanged', rate);
       return sendJson(res, 200, shape(rate));
@@ -218,7 +221,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     res.on('finish', () =>
       log.info({ method: req.method, path: req.url, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request'),
     );
-    securityHeaders(res, config.cookieSecure);
+    securityHeaders(res, secureFor(req));
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/graphql') return yoga(req, res);
@@ -226,9 +229,9 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         await db.$queryRawUnsafe('SELECT 1');
         return sendJson(res, 200, { ok: true });
       }
-      const { viewer, setCookie } = await resolveSession(headersOf(req));
+      const { viewer, setCookie } = await resolveSession(headersOf(req), secureFor(req));
       if (setCookie) appendSetCookie(res, setCookie);
-      req.csrfToken = ensureCsrfCookie(req, res, config.cookieSecure);
+      req.csrfToken = ensureCsrfCookie(req, res, secureFor(req));
       if (url.pathname === '/formula' && (req.method === 'GET' || req.method === 'POST')) return await handleFormula(req, res, url, viewer);
       if (await handleExport(db, req, res, url, viewer)) return;
       if (url.pathname === '/auth/login' && req.method === 'POST') return await handleLogin(req, res);
@@ -270,7 +273,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           variableValues: params.variables,
           contextValue: createContext(deps, {
             viewer,
-            ip: clientIp(request),
+            ip: ipOf(request),
             userAgent: request.headers['user-agent'] ?? null,
             method: 'WS',
             path: '/graphql',

@@ -18,6 +18,8 @@ export interface Config {
   seedDemoUsers: boolean;
   sessionDays: number;
   cookieSecure: boolean;
+  /** Behind a reverse proxy: client address from X-Forwarded-For, HTTPS from X-Forwarded-Proto. */
+  trustProxy: boolean;
   cluster: string;
   sources: {
     order: SourceName[];
@@ -126,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     seedDemoUsers: bool(env, 'SEED_DEMO_USERS', false),
     sessionDays: int(env, 'SESSION_DAYS', 30, 1),
     cookieSecure: bool(env, 'COOKIE_SECURE', production),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
     cluster: env.CLUSTER_NAME ?? (demo ? 'demo' : 'cluster'),
     sources: {
       order: order as SourceName[],

@@ -37,8 +37,23 @@ export async function readForm(req: IncomingMessage): Promise<Record<string, str
 export const wantsJson = (req: IncomingMessage) =>
   (req.headers.accept ?? '').includes('application/json') || (req.headers['content-type'] ?? '').includes('application/json');
 
-export function clientIp(req: IncomingMessage): string | null {
+/**
+ * The client's address. Behind a trusted proxy it is the last X-Forwarded-For hop, the one the
+ * proxy itself appended; earlier hops are whatever the client claimed. Without this every login
+ * behind nginx would count against the proxy's address.
+ */
+export function clientIp(req: IncomingMessage, trustProxy = false): string | null {
+  if (trustProxy) {
+    const hops = String(req.headers['x-forwarded-for'] ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+    if (hops.length > 0) return hops[hops.length - 1];
+  }
   return req.socket.remoteAddress ?? null;
+}
+
+/** Whether the browser reached us over HTTPS: our own TLS, or a trusted proxy that terminated it. */
+export function viaHttps(req: IncomingMessage, trustProxy = false): boolean {
+  if ((req.socket as { encrypted?: boolean }).encrypted) return true;
+  return trustProxy && String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim() === 'https';
 }
 
 /** Same-origin check for state-changing requests: the Origin (or Referer) must name this host. */

@@ -80,5 +80,13 @@ export async function nextWindow(db: Db, lookbackSec: number, initialDays: numbe
   return { from, to: now };
 }
 
-/** Which source last filled the ledger, and when: shown next to every usage view. */
-export const latestSync = (db: Db) => db.syncRun.findFirst({ where: { status: 'ok' }, orderBy: { finishedAt: 'desc' } });
+/** Which source last filled the ledger (or, given a range, the last sync that covered all of it), and when. */
+export const latestSync = (db: Db, range?: { from?: Date | null; to?: Date | null }) =>
+  db.syncRun.findFirst({
+    where: {
+      status: 'ok',
+      rangeFrom: range?.from ? { lte: range.from } : undefined,
+      rangeTo: range?.to ? { gte: range.to } : undefined,
+    },
+    orderBy: { finishedAt: 'desc' },
+  });

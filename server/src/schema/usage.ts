@@ -171,8 +171,9 @@ builder.queryField('dataSource', (t) =>
     type: SyncRunRef,
     nullable: true,
     authScopes: { loggedIn: true },
-    description: 'The sync that last filled the ledger: which source served it, and when',
-    resolve: (_root, _args, ctx) => latestSync(ctx.db),
+    description: 'The sync that last filled the ledger (covering the range, when one is given): which source served it, and when',
+    args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
+    resolve: (_root, { from, to }, ctx) => latestSync(ctx.db, { from, to }),
   }),
 );
 
