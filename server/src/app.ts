@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { type ExecutionArgs, getOperationAST, GraphQLError, parse, validate } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, getOperationAST, GraphQLError, parse, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -100,6 +100,8 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
+    // Same-origin only: the web app is served from here, and Grafana calls from its server.
+    cors: false,
     graphiql: !config.production,
     landingPage: false,
     logging: {
@@ -135,10 +137,20 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     return redirect(res, '/csrf-error');
   }
 
+  async function readFormOr400(req: IncomingMessage, res: ServerResponse) {
+    try {
+      return await readForm(req);
+    } catch (error) {
+      sendJson(res, /too large/.test(String(error)) ? 413 : 400, { ok: false, code: 'BAD_INPUT', message: error instanceof Error ? error.message : 'unreadable body' });
+      return null;
+    }
+  }
+
   async function handleLogin(req: IncomingMessage, res: ServerResponse) {
     const json = wantsJson(req);
-    const form = await readForm(req);
-    if (!csrfOk(req, form.csrf)) return refuseCsrf(req, res);
+    const form = await readFormOr400(req, res);
+    if (!form) return;
+    if (!csrfOk(req, form.csrf, config.trustProxy)) return refuseCsrf(req, res);
     const result = await login(loginDeps, form.username ?? '', form.password ?? '', {
       actor: null,
       ip: ipOf(req),
@@ -159,8 +171,9 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   }
 
   async function handleLogout(req: IncomingMessage, res: ServerResponse, viewer: SessionViewer | null) {
-    const form = await readForm(req);
-    if (!csrfOk(req, form.csrf)) return refuseCsrf(req, res);
+    const form = await readFormOr400(req, res);
+    if (!form) return;
+    if (!csrfOk(req, form.csrf, config.trustProxy)) return refuseCsrf(req, res);
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (token) await invalidateSession(db, token);
     if (viewer) {
@@ -196,7 +209,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       }
       if (!viewer) return sendJson(res, 401, { error: 'UNAUTHENTICATED', message: 'Log in first' });
       if (viewer.role !== 'admin') return sendJson(res, 403, { error: 'FORBIDDEN', message: 'Only admins change rates' });
-      if (!(req.headers['content-type'] ?? '').includes('application/json') || !csrfOk(req, undefined)) {
+      if (!(req.headers['content-type'] ?? '').includes('application/json') || !csrfOk(req, undefined, config.trustProxy)) {
         return sendJson(res, 403, { error: 'CSRF', message: 'Cross-site request refused: send JSON from this site' });
       }
       const body = await readForm(req);
@@ -229,7 +242,10 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         await db.$queryRawUnsafe('SELECT 1');
         return sendJson(res, 200, { ok: true });
       }
-      const { viewer, setCookie } = await resolveSession(headersOf(req), secureFor(req));
+      const session = await resolveSession(headersOf(req), secureFor(req));
+      const { setCookie } = session;
+      // Outside GraphQL an API token may download (GET) but never change anything.
+      const viewer = session.readOnly && req.method !== 'GET' ? null : session.viewer;
       if (setCookie) appendSetCookie(res, setCookie);
       req.csrfToken = ensureCsrfCookie(req, res, secureFor(req));
       if (url.pathname === '/formula' && (req.method === 'GET' || req.method === 'POST')) return await handleFormula(req, res, url, viewer);
@@ -253,7 +269,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     server,
     path: '/graphql',
     // Cookies ride along on cross-site WebSocket handshakes too, so a foreign page is refused here.
-    verifyClient: ({ req }: { req: IncomingMessage }) => !req.headers.origin || sameOrigin(req),
+    verifyClient: ({ req }: { req: IncomingMessage }) => !req.headers.origin || sameOrigin(req, config.trustProxy),
   });
   const wsServer = useServer<Record<string, unknown>, { request: IncomingMessage }>(
     {
@@ -261,11 +277,21 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
         const request = ctx.extra.request;
-        const { viewer } = await resolveSession(headersOf(request));
+        const { viewer, readOnly } = await resolveSession(headersOf(request));
         const { execute, subscribe } = yoga.getEnveloped({ req: request });
-        const document = parse(params.query);
+        let document: DocumentNode;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          // A bad query ends that operation only, not the socket and its other subscriptions.
+          return [error instanceof GraphQLError ? error : new GraphQLError('could not parse the query')];
+        }
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
+        // The read-only rule for API tokens holds on the socket too, before anything runs.
+        if (readOnly && getOperationAST(document, params.operationName)?.operation === 'mutation') {
+          return [new GraphQLError('API tokens are read-only: log in to change anything', { extensions: { code: 'FORBIDDEN' } })];
+        }
         return {
           schema,
           operationName: params.operationName,
@@ -273,6 +299,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           variableValues: params.variables,
           contextValue: createContext(deps, {
             viewer,
+            readOnly,
             ip: ipOf(request),
             userAgent: request.headers['user-agent'] ?? null,
             method: 'WS',
@@ -280,6 +307,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           }),
           rootValue: { execute, subscribe },
         };
+
       },
     },
     wss,

@@ -73,8 +73,10 @@ export async function login(deps: LoginDeps, username: string, password: string,
   const role = await deps.resolveRole(name);
   if (role.warning) deps.warn({ user: name, warning: role.warning }, 'role lookup fell back');
   const account = await db.$transaction(async (tx) => {
-    // A role from config or Slurm wins; without one a local account keeps the role it was seeded with.
-    const resolved = role.source === 'default' ? undefined : role.role;
+    // Cluster (PAM) users take the role config or Slurm gives them at every login, so removing
+    // someone from ADMIN_USERS or their AdminLevel demotes them. Local accounts (the seeded admin
+    // and demo users) keep their seeded role unless config or Slurm name one.
+    const resolved = method === 'pam' || role.source !== 'default' ? role.role : undefined;
     const u = await tx.user.upsert({
       where: { username: name },
       create: { username: name, role: role.role, tier: config.auth.defaultTier, origin: 'pam', lastLoginAt: new Date() },

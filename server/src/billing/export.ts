@@ -5,11 +5,17 @@ import { formatSatang } from './money.ts';
 import { jobWhere, type UsageFilter } from './usage.ts';
 
 /**
+ * Text that a spreadsheet would run as a formula (a job name or user agent such as
+ * `=HYPERLINK(...)`) gets a leading apostrophe: shown as text, never evaluated (OWASP "CSV injection").
+ */
+export const neutralize = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
+/**
  * CSV for spreadsheets: UTF-8 with a byte-order mark (Excel otherwise reads Thai as mojibake),
  * CRLF line ends, and quoting by csv-stringify.
  */
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return `\uFEFF${stringify([header, ...rows], { record_delimiter: 'windows', quoted_match: /^[=+\-@]/ })}`;
+  return `\uFEFF${stringify([header, ...rows], { record_delimiter: 'windows', cast: { string: neutralize } })}`;
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : '');

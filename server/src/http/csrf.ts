@@ -24,8 +24,8 @@ export function appendSetCookie(res: ServerResponse, cookie: string) {
   res.setHeader('set-cookie', [...list, cookie]);
 }
 
-export function csrfOk(req: IncomingMessage, submitted: string | undefined): boolean {
-  if (!sameOrigin(req)) return false;
+export function csrfOk(req: IncomingMessage, submitted: string | undefined, trustProxy = false): boolean {
+  if (!sameOrigin(req, trustProxy)) return false;
   const cookie = readCookie(req.headers.cookie, CSRF_COOKIE);
   const token = submitted ?? (req.headers['x-csrf-token'] as string | undefined);
   if (!cookie || !token || cookie.length !== token.length) return false;

@@ -57,11 +57,13 @@ export function viaHttps(req: IncomingMessage, trustProxy = false): boolean {
 }
 
 /** Same-origin check for state-changing requests: the Origin (or Referer) must name this host. */
-export function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin ?? (req.headers.referer ? new URL(req.headers.referer).origin : undefined);
-  if (!origin) return false;
+export function sameOrigin(req: IncomingMessage, trustProxy = false): boolean {
+  const claimed = req.headers.origin ?? req.headers.referer;
+  if (!claimed) return false;
+  // Behind a proxy that rewrites Host, the browser's host is in X-Forwarded-Host.
+  const host = (trustProxy && String(req.headers['x-forwarded-host'] ?? '').split(',')[0].trim()) || req.headers.host;
   try {
-    return new URL(origin).host === req.headers.host;
+    return new URL(claimed).host === host;
   } catch {
     return false;
   }
