@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import { login } from './auth/login.ts';
 import { loadPam } from './auth/pam.ts';
 import { createRoleResolver } from './auth/roles.ts';
+import { pruneThrottle } from './auth/throttle.ts';
 import {
   blankSessionCookie,
   invalidateSession,
@@ -63,7 +64,7 @@ export interface App {
 }
 
 export async function buildApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
-  const log = options.logger ?? createLogger(config.instanceDir);
+  const log = options.logger ?? createLogger(config.instanceDir, config.logLevel);
   const db = openDatabase(config.databaseFile);
   await seed(db, config, (msg) => log.info(msg));
   const deps: ContextDeps = { db, config, pubsub: newPubSub(), services: createServices(config) };
@@ -249,7 +250,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       if (setCookie) appendSetCookie(res, setCookie);
       req.csrfToken = ensureCsrfCookie(req, res, secureFor(req));
       if (url.pathname === '/formula' && (req.method === 'GET' || req.method === 'POST')) return await handleFormula(req, res, url, viewer);
-      if (await handleExport(db, req, res, url, viewer)) return;
+      if (await handleExport(db, req, res, url, viewer, config.auth.defaultTier)) return;
       if (url.pathname === '/auth/login' && req.method === 'POST') return await handleLogin(req, res);
       if (url.pathname === '/auth/logout' && req.method === 'POST') return await handleLogout(req, res, viewer);
       if (webHandler) {
@@ -322,6 +323,9 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         const window = await nextWindow(db, config.sync.lookbackSec, config.sync.initialDays);
         const run = await syncJobs(db, deps.services.sources, { ...window, trigger }, { actor: 'system', ip: null, userAgent: null, method: null, path: null }, config.sources.timeoutMs);
         log.info({ source: run.source, jobs: run.jobCount }, 'jobs synced');
+        // Housekeeping rides on the same timer: forget stale failed-login counts and dead sessions.
+        await pruneThrottle(db, new Date(), config.auth.throttle);
+        await db.session.deleteMany({ where: { expiresAt: { lt: new Date() } } });
       } catch (error) {
         log.warn({ err: error instanceof Error ? error.message : error }, 'job sync failed');
       } finally {

@@ -20,6 +20,7 @@ export interface Config {
   cookieSecure: boolean;
   /** Behind a reverse proxy: client address from X-Forwarded-For, HTTPS from X-Forwarded-Proto. */
   trustProxy: boolean;
+  logLevel: string;
   cluster: string;
   sources: {
     order: SourceName[];
@@ -68,6 +69,14 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(`${name} must be 1 or 0 (true/false), got "${raw}"`);
+}
+
+function logLevel(env: Env): string {
+  const raw = env.LOG_LEVEL || 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw)) {
+    throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${raw}"`);
+  }
+  return raw;
 }
 
 function tier(env: Env, name: string): 'mu' | 'gov' | 'private' {
@@ -129,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionDays: int(env, 'SESSION_DAYS', 30, 1),
     cookieSecure: bool(env, 'COOKIE_SECURE', production),
     trustProxy: bool(env, 'TRUST_PROXY', false),
+    logLevel: logLevel(env),
     cluster: env.CLUSTER_NAME ?? (demo ? 'demo' : 'cluster'),
     sources: {
       order: order as SourceName[],

@@ -47,6 +47,6 @@ export function createContext(deps: ContextDeps, info: RequestInfo): Context {
       method: info.method,
       path: info.path,
     },
-    loaders: createLoaders(deps.db),
+    loaders: createLoaders(deps.db, deps.config.auth.defaultTier),
   };
 }

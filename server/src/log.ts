@@ -6,7 +6,7 @@ import pino from 'pino';
  * Structured JSON logs to stdout and to a daily-rotated file under the instance directory
  * (pino-roll keeps the last 14 files), so an operator has history without a log shipper.
  */
-export function createLogger(instanceDir: string, level = process.env.LOG_LEVEL ?? 'info') {
+export function createLogger(instanceDir: string, level: string) {
   const dir = path.join(instanceDir, 'logs');
   mkdirSync(dir, { recursive: true });
   return pino(

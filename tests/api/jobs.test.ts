@@ -51,9 +51,22 @@ describe('myJobs', () => {
     expect(codes(await t.gql(MY_JOBS, {}))).toEqual(['UNAUTHENTICATED']);
   });
 
+  it('clamps a manual sync to now and keeps the automatic watermark where it was', async () => {
+    const { nextWindow } = await import('../../server/src/jobs/sync.ts');
+    const before = await nextWindow(t.app.db, 3600, null);
+    const admin = await t.cookieFor('admin', 'admin');
+    const r = await t.gql('mutation { syncJobs(from: "2026-01-01T00:00:00Z", to: "2099-01-01T00:00:00Z") { rangeTo source } }', {}, admin);
+    expect(r.errors).toBeUndefined();
+    expect(new Date(r.data.syncJobs.rangeTo).getTime()).toBeLessThanOrEqual(Date.now());
+    const after = await nextWindow(t.app.db, 3600, null);
+    expect(after.from).toEqual(before.from);
+    const denied = await t.gql('mutation { syncJobs(from: "2026-01-01T00:00:00Z") { id } }', {}, alice);
+    expect(denied.errors?.[0].extensions.code).toBe('FORBIDDEN');
+  });
+
   it('updates a job seen again instead of duplicating it', async () => {
     await t.app.syncNow('interval');
     expect(await t.app.db.jobRecord.count()).toBe(5);
-    expect(await t.app.db.syncRun.count({ where: { status: 'ok' } })).toBe(2);
+    expect(await t.app.db.syncRun.count({ where: { status: 'ok' } })).toBe(3);
   });
 });

@@ -33,7 +33,7 @@ export async function receiptCsv(db: Db, id: number) {
 }
 
 /** Every job of a filter with its cost at the owner's current rate (what "my usage" shows). */
-export async function usageCsv(db: Db, filter: UsageFilter) {
+export async function usageCsv(db: Db, filter: UsageFilter, defaultTier = 'mu') {
   const [jobs, users, rates] = await Promise.all([
     db.jobRecord.findMany({ where: jobWhere(filter), orderBy: [{ end: 'desc' }, { key: 'asc' }], include: { receiptItem: { select: { receiptId: true } } } }),
     db.user.findMany({ select: { username: true, tier: true } }),
@@ -43,7 +43,7 @@ export async function usageCsv(db: Db, filter: UsageFilter) {
   const rateOf = new Map(rates.map((r) => [r.tier, r]));
   const header = ['job key', 'job id', 'user', 'tier', 'job name', 'account', 'partition', 'state', 'start (UTC)', 'end (UTC)', 'elapsed (s)', 'CPUs', 'GPUs', 'memory (MiB)', 'CPU-hours', 'GPU-hours', 'memory GB-hours', 'cost (THB)', 'receipt'];
   const rows = jobs.map((j) => {
-    const tier = tierOf.get(j.user) ?? 'mu';
+    const tier = tierOf.get(j.user) ?? defaultTier;
     const c = costOfUnits(j, j.elapsedSeconds, rateOf.get(tier)!);
     return [j.key, j.jobId, j.user, tier, j.name ?? '', j.account ?? '', j.partition ?? '', j.state, iso(j.start), iso(j.end), j.elapsedSeconds, j.cpus, j.gpus, j.memMiB,
       hours(c.cpuHours), hours(c.gpuHours), hours(c.memGBHours), formatSatang(c.costSatang), j.receiptItem?.receiptId ?? ''];

@@ -62,7 +62,7 @@ const GROUP_SQL: Record<UsageGroup, Prisma.Sql> = {
   month: Prisma.sql`substr(j."end", 1, 7)`,
   account: Prisma.sql`j."account"`,
   partition: Prisma.sql`j."partition"`,
-  tier: Prisma.sql`COALESCE(u."tier", 'mu')`,
+  tier: Prisma.empty,
 };
 
 export function priceSums(s: Pick<UsageSums, 'cpuSeconds' | 'gpuSeconds' | 'memMiBSeconds'>, rate: RateValues) {
@@ -79,12 +79,15 @@ export function priceSums(s: Pick<UsageSums, 'cpuSeconds' | 'gpuSeconds' | 'memM
  * Totals computed by the database: it sums unit-seconds per group (and per tier, since each tier
  * has its own price); only the handful of resulting rows are priced here, exactly.
  */
-export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonly UsageGroup[]): Promise<UsageBucket[]> {
+export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonly UsageGroup[], defaultTier = 'mu'): Promise<UsageBucket[]> {
   const groups = [...new Set(groupBy)];
-  const selectGroups = groups.map((g) => Prisma.sql`${GROUP_SQL[g]} AS ${Prisma.raw(`"g_${g}"`)}`);
-  const groupCols = [...groups.map((g) => GROUP_SQL[g]), GROUP_SQL.tier];
+  // Someone Slurm knows but who never logged in is priced at the tier they would get at first login.
+  const tierSql = Prisma.sql`COALESCE(u."tier", ${defaultTier})`;
+  const groupSql = (g: UsageGroup) => (g === 'tier' ? tierSql : GROUP_SQL[g]);
+  const selectGroups = groups.map((g) => Prisma.sql`${groupSql(g)} AS ${Prisma.raw(`"g_${g}"`)}`);
+  const groupCols = [...groups.map(groupSql), tierSql];
   const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
-    SELECT ${Prisma.join([...selectGroups, Prisma.sql`COALESCE(u."tier", 'mu') AS "rate_tier"`], ', ')},
+    SELECT ${Prisma.join([...selectGroups, Prisma.sql`${tierSql} AS "rate_tier"`], ', ')},
       COUNT(*) AS "jobs",
       SUM(j."elapsedSeconds") AS "elapsed",
       SUM(CAST(j."cpus" AS INTEGER) * j."elapsedSeconds") AS "cpuSec",
@@ -125,8 +128,8 @@ export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonl
   return [...out.values()];
 }
 
-export async function usageTotals(db: Db, filter: UsageFilter): Promise<UsageBucket> {
-  const [b] = await usageBuckets(db, filter, []);
+export async function usageTotals(db: Db, filter: UsageFilter, defaultTier = 'mu'): Promise<UsageBucket> {
+  const [b] = await usageBuckets(db, filter, [], defaultTier);
   return b ?? { key: {}, sums: { jobs: 0, elapsedSeconds: 0, cpuSeconds: 0n, gpuSeconds: 0n, memMiBSeconds: 0n }, costSatang: 0n };
 }
 

@@ -21,7 +21,14 @@ const date = (v: string | null, name: string) => {
 };
 
 /** GET /export/*.csv: the same authorization as the GraphQL fields they mirror. Returns false when not an export path. */
-export async function handleExport(db: Db, req: IncomingMessage, res: ServerResponse, url: URL, viewer: SessionViewer | null) {
+export async function handleExport(
+  db: Db,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  viewer: SessionViewer | null,
+  defaultTier = 'mu',
+) {
   if (!url.pathname.startsWith('/export/')) return false;
   if (req.method !== 'GET') return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' }), true;
   if (!viewer) return sendJson(res, 401, { error: 'UNAUTHENTICATED', message: 'Log in first' }), true;
@@ -38,7 +45,7 @@ export async function handleExport(db: Db, req: IncomingMessage, res: ServerResp
     }
     if (url.pathname === '/export/my.csv') {
       const endedBefore = date(url.searchParams.get('completedBefore'), 'completedBefore') ?? new Date();
-      return sendCsv(res, `usage-${viewer.username}.csv`, await usageCsv(db, { user: viewer.username, endedBefore })), true;
+      return sendCsv(res, `usage-${viewer.username}.csv`, await usageCsv(db, { user: viewer.username, endedBefore }, defaultTier)), true;
     }
     if (url.pathname === '/export/usage.csv') {
       if (!staff) return sendJson(res, 403, { error: 'FORBIDDEN', message: "Only staff export everyone's usage" }), true;
@@ -50,7 +57,7 @@ export async function handleExport(db: Db, req: IncomingMessage, res: ServerResp
         endedAfter: date(p.get('endedAfter'), 'endedAfter'),
         endedBefore: date(p.get('endedBefore'), 'endedBefore'),
         billed: p.get('billed') === 'true' ? true : p.get('billed') === 'false' ? false : undefined,
-      });
+      }, defaultTier);
       return sendCsv(res, 'usage.csv', csv), true;
     }
     if (url.pathname === '/export/audit.csv') {

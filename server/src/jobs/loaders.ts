@@ -18,7 +18,7 @@ const FINISHED = { not: null } as const;
  * Per-request loaders over the ledger: every resolver that needs jobs, rates or a user's tier asks
  * these, so one request reads each thing once however many fields want it.
  */
-export function createLoaders(db: Db) {
+export function createLoaders(db: Db, defaultTier = 'mu') {
   return {
     jobs: new DataLoader<JobQuery, JobRecordRow[], string>(
       (queries) =>
@@ -44,12 +44,12 @@ export function createLoaders(db: Db) {
       { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
     usageTotals: new DataLoader(
-      (filters: readonly UsageFilter[]) => Promise.all(filters.map((f) => usageTotals(db, f))),
+      (filters: readonly UsageFilter[]) => Promise.all(filters.map((f) => usageTotals(db, f, defaultTier))),
       { cacheKeyFn: (f) => JSON.stringify(f) },
     ),
     usage: new DataLoader(
       (keys: readonly { filter: UsageFilter; groupBy: readonly UsageGroup[] }[]) =>
-        Promise.all(keys.map((k) => usageBuckets(db, k.filter, k.groupBy))),
+        Promise.all(keys.map((k) => usageBuckets(db, k.filter, k.groupBy, defaultTier))),
       { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
     receiptOfJob: new DataLoader(async (keys: readonly string[]) => {
@@ -64,7 +64,7 @@ export function createLoaders(db: Db) {
     /** A user's tier; someone known only to Slurm is billed at the default tier. */
     tierOf: new DataLoader(async (usernames: readonly string[]) => {
       const rows = await db.user.findMany({ where: { username: { in: [...usernames] } }, select: { username: true, tier: true } });
-      return usernames.map((u) => rows.find((r) => r.username === u)?.tier ?? 'mu');
+      return usernames.map((u) => rows.find((r) => r.username === u)?.tier ?? defaultTier);
     }),
   };
 }

@@ -28,6 +28,9 @@ export async function syncJobs(
   timeoutMs?: number,
   onProgress?: (p: SyncProgress) => void,
 ) {
+  // Nothing has ended in the future yet; a window reaching past now is asking for now.
+  const now = new Date();
+  if (req.to > now) req = { ...req, to: now };
   if (!(req.from < req.to)) throw new SyncError(`sync window is empty: from ${req.from.toISOString()} is not before to ${req.to.toISOString()}`);
   const run = await db.syncRun.create({
     data: { startedAt: new Date(), rangeFrom: req.from, rangeTo: req.to, status: 'running', trigger: req.trigger },
@@ -72,9 +75,17 @@ export async function syncJobs(
   }
 }
 
-/** The next window for an interval sync: from the last good run's end minus the lookback. */
+/**
+ * The next window for an interval sync: from the last good automatic run's end minus the
+ * lookback. Automatic runs chain one after the other, so together they cover everything since
+ * the first; a manual run (admin, CLI) over some other window fills in but never moves this mark,
+ * so it can neither skip a gap nor push the mark into the future.
+ */
 export async function nextWindow(db: Db, lookbackSec: number, initialDays: number | null, now = new Date()) {
-  const last = await db.syncRun.findFirst({ where: { status: 'ok' }, orderBy: { rangeTo: 'desc' } });
+  const last = await db.syncRun.findFirst({
+    where: { status: 'ok', trigger: { in: ['interval', 'startup'] } },
+    orderBy: { rangeTo: 'desc' },
+  });
   const first = initialDays === null ? new Date(0) : new Date(now.getTime() - initialDays * 86_400_000);
   const from = last ? new Date(last.rangeTo.getTime() - lookbackSec * 1000) : first;
   return { from, to: now };

@@ -161,8 +161,9 @@ const SyncRunRef = builder.objectRef<SyncRunShape>('SyncRun').implement({
     rangeTo: t.field({ type: 'DateTime', resolve: (r) => r.rangeTo }),
     startedAt: t.field({ type: 'DateTime', resolve: (r) => r.startedAt }),
     finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.finishedAt }),
-    error: t.exposeString('error', { nullable: true }),
-    attempts: t.field({ type: [AttemptRef], resolve: (r) => JSON.parse(r.attempts) }),
+    // Reasons can name hosts, paths and Slurm's error output: for staff only.
+    error: t.exposeString('error', { nullable: true, authScopes: { staff: true } }),
+    attempts: t.field({ type: [AttemptRef], authScopes: { staff: true }, resolve: (r) => JSON.parse(r.attempts) }),
   }),
 });
 

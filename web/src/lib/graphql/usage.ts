@@ -79,7 +79,6 @@ export const DataSourceQuery = graphql(`
       jobCount
       startedAt
       finishedAt
-      error
     }
   }
 `);

@@ -31,7 +31,7 @@ type Documents = {
     "\n  query JobsPage($filter: JobFilter, $first: Int, $after: String) {\n    jobs(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          key\n          receiptId\n          jobId\n          user\n          name\n          account\n          partition\n          state\n          end\n          elapsedSeconds\n          cost {\n            cpuHours\n            gpuHours\n            memGBHours\n            cost\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.JobsPageDocument,
     "\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n": typeof types.UsageTotalsDocument,
     "\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n": typeof types.UsageBucketsDocument,
-    "\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n      error\n    }\n  }\n": typeof types.DataSourceDocument,
+    "\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n    }\n  }\n": typeof types.DataSourceDocument,
     "\n  query Viewer {\n    viewer {\n      id\n      username\n      role\n      tier\n    }\n  }\n": typeof types.ViewerDocument,
 };
 const documents: Documents = {
@@ -52,7 +52,7 @@ const documents: Documents = {
     "\n  query JobsPage($filter: JobFilter, $first: Int, $after: String) {\n    jobs(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          key\n          receiptId\n          jobId\n          user\n          name\n          account\n          partition\n          state\n          end\n          elapsedSeconds\n          cost {\n            cpuHours\n            gpuHours\n            memGBHours\n            cost\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.JobsPageDocument,
     "\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n": types.UsageTotalsDocument,
     "\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n": types.UsageBucketsDocument,
-    "\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n      error\n    }\n  }\n": types.DataSourceDocument,
+    "\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n    }\n  }\n": types.DataSourceDocument,
     "\n  query Viewer {\n    viewer {\n      id\n      username\n      role\n      tier\n    }\n  }\n": types.ViewerDocument,
 };
 
@@ -141,7 +141,7 @@ export function graphql(source: "\n  query UsageBuckets($filter: JobFilter, $gro
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n      error\n    }\n  }\n"): (typeof documents)["\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n      error\n    }\n  }\n"];
+export function graphql(source: "\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n    }\n  }\n"): (typeof documents)["\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
