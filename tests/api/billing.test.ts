@@ -127,6 +127,11 @@ describe('receipts', () => {
     const unbilled = await t.gql(JOBS, { filter: { user: 'alice', billed: false } }, alice);
     expect(unbilled.data.jobs.totals.jobs).toBe(0);
     await t.gql('mutation { updateRate(input: { tier: mu, cpuPerHour: "5", gpuPerHour: "50", memGBPerHour: "1" }) { tier } }', {}, admin);
+    // Billed usage keeps the price it was billed at; only unbilled jobs follow the new rate.
+    const billedAfter = await t.gql(JOBS, { filter: { user: 'alice', billed: true } }, alice);
+    expect(billedAfter.data.jobs.totals.cost).toBe('35.80');
+    const jobCosts = await t.gql('{ myJobs { key cost { cost } } }', {}, alice);
+    expect(jobCosts.data.myJobs.find((j: any) => j.key === 'test:100').cost.cost).toBe('5.60');
     const mine = await t.gql('{ myReceipts { id total items { cost cpuPerHour } } }', {}, alice);
     expect(mine.data.myReceipts[0].total).toBe('35.80');
     expect(mine.data.myReceipts[0].items[0]).toEqual({ cost: '5.60', cpuPerHour: '0.5' });

@@ -35,7 +35,11 @@ export async function receiptCsv(db: Db, id: number) {
 /** Every job of a filter with its cost at the owner's current rate (what "my usage" shows). */
 export async function usageCsv(db: Db, filter: UsageFilter, defaultTier = 'mu') {
   const [jobs, users, rates] = await Promise.all([
-    db.jobRecord.findMany({ where: jobWhere(filter), orderBy: [{ end: 'desc' }, { key: 'asc' }], include: { receiptItem: { select: { receiptId: true } } } }),
+    db.jobRecord.findMany({
+      where: jobWhere(filter),
+      orderBy: [{ end: 'desc' }, { key: 'asc' }],
+      include: { receiptItem: { select: { receiptId: true, cpuPerHour: true, gpuPerHour: true, memGBPerHour: true } } },
+    }),
     db.user.findMany({ select: { username: true, tier: true } }),
     db.rate.findMany(),
   ]);
@@ -44,7 +48,8 @@ export async function usageCsv(db: Db, filter: UsageFilter, defaultTier = 'mu') 
   const header = ['job key', 'job id', 'user', 'tier', 'job name', 'account', 'partition', 'state', 'start (UTC)', 'end (UTC)', 'elapsed (s)', 'CPUs', 'GPUs', 'memory (MiB)', 'CPU-hours', 'GPU-hours', 'memory GB-hours', 'cost (THB)', 'receipt'];
   const rows = jobs.map((j) => {
     const tier = tierOf.get(j.user) ?? defaultTier;
-    const c = costOfUnits(j, j.elapsedSeconds, rateOf.get(tier)!);
+    // A billed job costs what its receipt charged; the rest is priced at the current rate.
+    const c = costOfUnits(j, j.elapsedSeconds, j.receiptItem ?? rateOf.get(tier)!);
     return [j.key, j.jobId, j.user, tier, j.name ?? '', j.account ?? '', j.partition ?? '', j.state, iso(j.start), iso(j.end), j.elapsedSeconds, j.cpus, j.gpus, j.memMiB,
       hours(c.cpuHours), hours(c.gpuHours), hours(c.memGBHours), formatSatang(c.costSatang), j.receiptItem?.receiptId ?? ''];
   });

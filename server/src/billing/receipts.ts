@@ -2,7 +2,7 @@ import { recordAudit, type RequestMeta } from '../audit/recorder.ts';
 import type { Db } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { costOfUnits } from './cost.ts';
-import { jobWhere, priceSums } from './usage.ts';
+import { jobWhere } from './usage.ts';
 
 export type ReceiptErrorCode = 'BAD_INPUT' | 'NOT_FOUND' | 'ALREADY_BILLED' | 'ALREADY_PAID' | 'NOTHING_TO_BILL';
 
@@ -40,12 +40,7 @@ export async function createReceipt(db: Db, username: string, cutoff: Date, meta
       });
       if (jobs.length === 0) throw new ReceiptError('NOTHING_TO_BILL', `no unbilled finished jobs of ${username} ended before ${cutoff.toISOString()}`);
 
-      const sums = { cpuSeconds: 0n, gpuSeconds: 0n, memMiBSeconds: 0n };
       const items = jobs.map((j) => {
-        const secs = BigInt(j.elapsedSeconds);
-        sums.cpuSeconds += BigInt(j.cpus) * secs;
-        sums.gpuSeconds += BigInt(j.gpus) * secs;
-        sums.memMiBSeconds += BigInt(j.memMiB) * secs;
         const c = costOfUnits(j, j.elapsedSeconds, rate);
         return {
           billingKey: j.key,
@@ -66,7 +61,8 @@ export async function createReceipt(db: Db, username: string, cutoff: Date, meta
           costSatang: Number(c.costSatang),
         };
       });
-      const totalSatang = Number(priceSums(sums, rate));
+      // An invoice's total is the sum of its lines, each already rounded to the satang.
+      const totalSatang = items.reduce((sum, i) => sum + i.costSatang, 0);
       const receipt = await tx.receipt.create({
         data: { userId: user.id, tier: user.tier, cutoff, createdBy: meta.actor ?? username, totalSatang },
       });

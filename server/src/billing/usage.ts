@@ -1,7 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
-import type { RateValues } from './cost.ts';
-import { addFractions, frac, mulRate, parseRate, toSatang } from './money.ts';
+import { parseRate } from './money.ts';
 
 /** Which ledger jobs a view covers. Only finished jobs (with an end) count as usage. */
 export interface UsageFilter {
@@ -65,67 +64,72 @@ const GROUP_SQL: Record<UsageGroup, Prisma.Sql> = {
   tier: Prisma.empty,
 };
 
-export function priceSums(s: Pick<UsageSums, 'cpuSeconds' | 'gpuSeconds' | 'memMiBSeconds'>, rate: RateValues) {
-  return toSatang(
-    addFractions(
-      mulRate(frac(s.cpuSeconds, 3600), parseRate(rate.cpuPerHour)),
-      mulRate(frac(s.gpuSeconds, 3600), parseRate(rate.gpuPerHour)),
-      mulRate(frac(s.memMiBSeconds, 3600 * 1024), parseRate(rate.memGBPerHour)),
-    ),
-  );
-}
+// Satang of one job, exactly as costOfUnits computes it, in 64-bit integers:
+// satang = round(secs × U / D) with U = cpus·1024·cpuRate + gpus·1024·gpuRate + MiB·memRate (µTHB)
+// and D = 3600 s × 1024 MiB × 10⁴ µTHB per satang; split as q·secs + round(r·secs / D) so that no
+// intermediate leaves 64 bits for any realistic job (a year of 10⁵ CPUs at 1000 THB/h).
+const D = 3600n * 1024n * 10_000n;
 
 /**
- * Totals computed by the database: it sums unit-seconds per group (and per tier, since each tier
- * has its own price); only the handful of resulting rows are priced here, exactly.
+ * Totals computed by the database: each job's cost rounded to the satang (at the rate of its
+ * owner's tier now, or as its receipt billed it), then summed per group. A total therefore always
+ * equals the sum of the per-job costs shown beside it, and a receipt's total the sum of its items.
  */
 export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonly UsageGroup[], defaultTier = 'mu'): Promise<UsageBucket[]> {
   const groups = [...new Set(groupBy)];
+  const rates = await db.rate.findMany();
+  const rateRows = rates.length === 0 ? Prisma.sql`SELECT NULL AS "tier", 0 AS "rc", 0 AS "rg", 0 AS "rm" WHERE 0` : Prisma.join(
+    rates.map(
+      (r) =>
+        Prisma.sql`SELECT ${r.tier} AS "tier", CAST(${parseRate(r.cpuPerHour).toString()} AS INTEGER) AS "rc", CAST(${parseRate(r.gpuPerHour).toString()} AS INTEGER) AS "rg", CAST(${parseRate(r.memGBPerHour).toString()} AS INTEGER) AS "rm"`,
+    ),
+    ' UNION ALL ',
+  );
   // Someone Slurm knows but who never logged in is priced at the tier they would get at first login.
   const tierSql = Prisma.sql`COALESCE(u."tier", ${defaultTier})`;
   const groupSql = (g: UsageGroup) => (g === 'tier' ? tierSql : GROUP_SQL[g]);
   const selectGroups = groups.map((g) => Prisma.sql`${groupSql(g)} AS ${Prisma.raw(`"g_${g}"`)}`);
-  const groupCols = [...groups.map(groupSql), tierSql];
+  const outerGroups = groups.map((g) => Prisma.raw(`"g_${g}"`));
+  const d = Prisma.raw(D.toString());
   const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
-    SELECT ${Prisma.join([...selectGroups, Prisma.sql`${tierSql} AS "rate_tier"`], ', ')},
+    WITH "rates" AS (${rateRows})
+    SELECT ${Prisma.join([...outerGroups, Prisma.sql`1 AS "one"`], ', ')},
       COUNT(*) AS "jobs",
-      SUM(j."elapsedSeconds") AS "elapsed",
-      SUM(CAST(j."cpus" AS INTEGER) * j."elapsedSeconds") AS "cpuSec",
-      SUM(CAST(j."gpus" AS INTEGER) * j."elapsedSeconds") AS "gpuSec",
-      SUM(CAST(j."memMiB" AS INTEGER) * j."elapsedSeconds") AS "memSec"
-    FROM "JobRecord" j
-    LEFT JOIN "User" u ON u."username" = j."user"
-    LEFT JOIN "ReceiptItem" ri ON ri."billingKey" = j."key"
-    WHERE ${sqlWhere(filter)}
-    GROUP BY ${Prisma.join(groupCols, ', ')}
-    ORDER BY ${Prisma.join(groupCols, ', ')}`;
-  const rates = new Map((await db.rate.findMany()).map((r) => [r.tier, r]));
-  const out = new Map<string, UsageBucket>();
-  for (const r of rows) {
-    const key = Object.fromEntries(groups.map((g) => [g, (r[`g_${g}`] as string | null) ?? null]));
-    const id = JSON.stringify(key);
-    const sums: UsageSums = {
-      jobs: Number(r.jobs),
-      elapsedSeconds: Number(r.elapsed ?? 0),
-      cpuSeconds: BigInt((r.cpuSec as number | bigint | null) ?? 0),
-      gpuSeconds: BigInt((r.gpuSec as number | bigint | null) ?? 0),
-      memMiBSeconds: BigInt((r.memSec as number | bigint | null) ?? 0),
-    };
-    const rate = rates.get(String(r.rate_tier));
-    const cost = rate ? priceSums(sums, rate) : 0n;
-    const prev = out.get(id);
-    if (prev) {
-      prev.sums.jobs += sums.jobs;
-      prev.sums.elapsedSeconds += sums.elapsedSeconds;
-      prev.sums.cpuSeconds += sums.cpuSeconds;
-      prev.sums.gpuSeconds += sums.gpuSeconds;
-      prev.sums.memMiBSeconds += sums.memMiBSeconds;
-      prev.costSatang += cost;
-    } else {
-      out.set(id, { key, sums, costSatang: cost });
-    }
-  }
-  return [...out.values()];
+      SUM("secs") AS "elapsed",
+      SUM("cpus" * "secs") AS "cpuSec",
+      SUM("gpus" * "secs") AS "gpuSec",
+      SUM("mem" * "secs") AS "memSec",
+      SUM(CASE WHEN "billedCost" IS NOT NULL THEN "billedCost"
+               ELSE ("U" / ${d}) * "secs" + (2 * ("U" % ${d}) * "secs" + ${d}) / (2 * ${d}) END) AS "cost"
+    FROM (
+      SELECT ${Prisma.join([...selectGroups, Prisma.sql`1 AS "one"`], ', ')},
+        CAST(j."elapsedSeconds" AS INTEGER) AS "secs",
+        CAST(j."cpus" AS INTEGER) AS "cpus",
+        CAST(j."gpus" AS INTEGER) AS "gpus",
+        CAST(j."memMiB" AS INTEGER) AS "mem",
+        ri."costSatang" AS "billedCost",
+        COALESCE(CAST(j."cpus" AS INTEGER) * 1024 * r."rc" + CAST(j."gpus" AS INTEGER) * 1024 * r."rg" + CAST(j."memMiB" AS INTEGER) * r."rm", 0) AS "U"
+      FROM "JobRecord" j
+      LEFT JOIN "User" u ON u."username" = j."user"
+      LEFT JOIN "ReceiptItem" ri ON ri."billingKey" = j."key"
+      LEFT JOIN "rates" r ON r."tier" = ${tierSql}
+      WHERE ${sqlWhere(filter)}
+    )
+    ${groups.length ? Prisma.sql`GROUP BY ${Prisma.join(outerGroups, ', ')} ORDER BY ${Prisma.join(outerGroups, ', ')}` : Prisma.empty}`;
+  const big = (v: unknown) => BigInt((v as number | bigint | null) ?? 0);
+  return rows
+    .filter((r) => Number(r.jobs) > 0)
+    .map((r) => ({
+      key: Object.fromEntries(groups.map((g) => [g, (r[`g_${g}`] as string | null) ?? null])),
+      sums: {
+        jobs: Number(r.jobs),
+        elapsedSeconds: Number(r.elapsed ?? 0),
+        cpuSeconds: big(r.cpuSec),
+        gpuSeconds: big(r.gpuSec),
+        memMiBSeconds: big(r.memSec),
+      },
+      costSatang: big(r.cost),
+    }));
 }
 
 export async function usageTotals(db: Db, filter: UsageFilter, defaultTier = 'mu'): Promise<UsageBucket> {
@@ -159,7 +163,6 @@ export async function listJobs(db: Db, filter: UsageFilter, first: number, after
     where: page,
     orderBy: [{ end: 'desc' }, { key: 'asc' }],
     take: first + 1,
-    include: { receiptItem: { select: { receiptId: true } } },
   });
   const hasNextPage = rows.length > first;
   const nodes = rows.slice(0, first);

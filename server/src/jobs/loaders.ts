@@ -52,9 +52,13 @@ export function createLoaders(db: Db, defaultTier = 'mu') {
         Promise.all(keys.map((k) => usageBuckets(db, k.filter, k.groupBy, defaultTier))),
       { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
-    receiptOfJob: new DataLoader(async (keys: readonly string[]) => {
-      const items = await db.receiptItem.findMany({ where: { billingKey: { in: [...keys] } }, select: { billingKey: true, receiptId: true } });
-      const byKey = new Map(items.map((i) => [i.billingKey, i.receiptId]));
+    /** The receipt item that billed a job, with the rates it was billed at. */
+    receiptItemOfJob: new DataLoader(async (keys: readonly string[]) => {
+      const items = await db.receiptItem.findMany({
+        where: { billingKey: { in: [...keys] } },
+        select: { billingKey: true, receiptId: true, cpuPerHour: true, gpuPerHour: true, memGBPerHour: true },
+      });
+      const byKey = new Map(items.map((i) => [i.billingKey, i]));
       return keys.map((k) => byKey.get(k) ?? null);
     }),
     rate: new DataLoader(async (tiers: readonly string[]) => {

@@ -26,12 +26,14 @@ export const JobRef = builder.objectRef<JobRecordRow>('Job').implement({
     receiptId: t.int({
       nullable: true,
       description: 'The receipt that billed this job, if any',
-      resolve: (job, _a, ctx) => ctx.loaders.receiptOfJob.load(job.key),
+      resolve: async (job, _a, ctx) => (await ctx.loaders.receiptItemOfJob.load(job.key))?.receiptId ?? null,
     }),
     cost: t.field({
       type: CostRef,
-      description: "At the current rate of the job owner's tier",
+      description: "As its receipt billed it; unbilled, at the current rate of the owner's tier",
       resolve: async (job, _args, ctx) => {
+        const billed = await ctx.loaders.receiptItemOfJob.load(job.key);
+        if (billed) return costOfUnits(job, job.elapsedSeconds, billed);
         const tier = await ctx.loaders.tierOf.load(job.user);
         return costOfUnits(job, job.elapsedSeconds, await loadRate(ctx, tier));
       },

@@ -53,7 +53,7 @@ export const ReceiptRef = builder.objectRef<ReceiptRow>('Receipt').implement({
     cutoff: t.field({ type: 'DateTime', resolve: (r) => r.cutoff }),
     createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
     createdBy: t.exposeString('createdBy'),
-    total: t.field({ type: 'Decimal', description: 'Exact sum of the items, rounded once', resolve: (r) => formatSatang(r.totalSatang) }),
+    total: t.field({ type: 'Decimal', description: 'Sum of the items’ costs', resolve: (r) => formatSatang(r.totalSatang) }),
     status: t.field({ type: ReceiptStatusEnum, resolve: (r) => r.status as 'pending' }),
     paidAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.paidAt }),
     paidBy: t.exposeString('paidBy', { nullable: true }),
