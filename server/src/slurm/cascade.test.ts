@@ -144,3 +144,14 @@ describe('sourcesFromConfig', () => {
     );
   });
 });
+
+describe('one billing key per job, whichever source serves it', () => {
+  it('labels CSV jobs with the configured cluster, as restd and sacct do', async () => {
+    const { createCsvSource } = await import('./csv.ts');
+    const csv = 'Cluster,JobID,User,Account,Partition,JobName,State,Submit,Start,End,Elapsed,TotalCPU,ReqTRES,AllocTRES\n' +
+      'exported-name,7,alice,a,p,n,COMPLETED,2026-01-01T00:00:00,2026-01-01T00:00:00,2026-01-01T01:00:00,01:00:00,00:10:00,cpu=1,cpu=1\n';
+    const source = createCsvSource({ path: 'jobs.csv', cluster: 'hpc', readFile: async () => csv });
+    const jobs = await source.fetchJobs({ from: new Date('2025-12-31T00:00:00Z'), to: new Date('2026-01-02T00:00:00Z') });
+    expect(jobs.map((j) => `${j.cluster}:${j.jobId}`)).toEqual(['hpc:7']);
+  });
+});

@@ -114,7 +114,9 @@ export function createCsvSource(opts: CsvSourceOptions): JobSource {
       }
       const jobs: NormalizedJob[] = [];
       for await (const job of parseCsvJobs(input, { cluster: opts.cluster, where: opts.path })) {
-        if (inQueryWindow(job, q)) jobs.push(job);
+        // The configured name labels jobs from every source (restd and sacct do the same), so a
+        // job has one billing key whichever source served it.
+        if (inQueryWindow(job, q)) jobs.push({ ...job, cluster: opts.cluster });
       }
       return dedupeJobs(jobs);
     },
