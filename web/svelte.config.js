@@ -20,7 +20,7 @@ const config = {
         'style-src': ['self'],
         'style-src-attr': ['unsafe-inline'],
         'img-src': ['self', 'data:'],
-        'connect-src': ['self', 'ws:', 'wss:'],
+        'connect-src': ['self'],
         'font-src': ['self'],
         'object-src': ['none'],
         'frame-ancestors': ['none'],
