@@ -114,7 +114,7 @@ function isSqliteBusy(error: unknown) {
 
 /** Marks a pending receipt paid; paying twice is an error that changes nothing. */
 export async function markReceiptPaid(db: Db, id: number, meta: RequestMeta) {
-  return db.$transaction(async (tx) => {
+  return retryWhileBusy(() => db.$transaction(async (tx) => {
     const receipt = await tx.receipt.findUnique({ where: { id } });
     if (!receipt) throw new ReceiptError('NOT_FOUND', `no receipt ${id}`);
     if (receipt.status === 'paid') {
@@ -128,5 +128,5 @@ export async function markReceiptPaid(db: Db, id: number, meta: RequestMeta) {
     if (count !== 1) throw new ReceiptError('ALREADY_PAID', `receipt ${id} was already paid`);
     await recordAudit(tx, { action: 'receipt.paid', target: String(id), extra: { totalSatang: receipt.totalSatang } }, meta);
     return tx.receipt.findUniqueOrThrow({ where: { id } });
-  });
+  }));
 }
