@@ -1,19 +1,27 @@
 import { graphql } from './generated';
 import type { ReceiptsQuery as Receipts } from './generated/graphql';
 
+/** What every receipt list and page shows of a receipt. */
+export const ReceiptFieldsFragment = graphql(`
+  fragment ReceiptFields on Receipt {
+    id
+    user
+    tier
+    createdAt
+    cutoff
+    itemCount
+    total
+    status
+    paidAt
+    paidBy
+    viewerCanMarkPaid
+  }
+`);
+
 export const MyReceiptsQuery = graphql(`
   query MyReceipts {
     myReceipts {
-      id
-      user
-      tier
-      createdAt
-      cutoff
-      itemCount
-      total
-      status
-      paidAt
-      viewerCanMarkPaid
+      ...ReceiptFields
     }
   }
 `);
@@ -22,17 +30,7 @@ export const MyReceiptsQuery = graphql(`
 export const ReceiptsQuery = graphql(`
   query Receipts($status: ReceiptStatus, $user: String) {
     receipts(status: $status, user: $user) {
-      id
-      user
-      tier
-      createdAt
-      cutoff
-      itemCount
-      total
-      status
-      paidAt
-      paidBy
-      viewerCanMarkPaid
+      ...ReceiptFields
     }
   }
 `);
@@ -40,19 +38,9 @@ export const ReceiptsQuery = graphql(`
 export const ReceiptQuery = graphql(`
   query Receipt($id: Int!) {
     receipt(id: $id) {
-      id
-      user
-      tier
-      createdAt
+      ...ReceiptFields
       createdBy
-      cutoff
-      itemCount
-      total
-      status
-      paidAt
-      paidBy
       csvUrl
-      viewerCanMarkPaid
       items {
         billingKey
         cluster
