@@ -42,14 +42,15 @@ export async function syncJobs(
     const finished = await db.$transaction(async (tx) => {
       const done = await tx.syncRun.update({
         where: { id: run.id },
-        data: { finishedAt: new Date(), source: result.source, jobCount: count, attempts: JSON.stringify(result.attempts), status: 'ok' },
+        // A partial fill (slurmctld's live jobs only) is kept, but never counts as covering its window.
+        data: { finishedAt: new Date(), source: result.source, jobCount: count, attempts: JSON.stringify(result.attempts), status: result.partial ? 'partial' : 'ok' },
       });
       await recordAudit(
         tx,
         {
           action: 'jobs.sync',
           target: `${req.from.toISOString()}/${req.to.toISOString()}`,
-          extra: { source: result.source, jobs: count, trigger: req.trigger, attempts: result.attempts },
+          extra: { source: result.source, jobs: count, trigger: req.trigger, partial: !!result.partial, attempts: result.attempts },
         },
         meta,
       );

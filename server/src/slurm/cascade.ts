@@ -31,6 +31,23 @@ export interface CascadeResult {
   jobs: NormalizedJob[];
   source: SourceName;
   attempts: Attempt[];
+  /** Only part of the window's history (slurmctld's live jobs): no source had all of it. */
+  partial?: boolean;
+}
+
+/**
+ * A source that could answer only part of the window's history (slurmrestd offering only
+ * slurmctld's /slurm/vX/jobs, which forgets finished jobs after MinJobAge). The cascade keeps
+ * asking the next sources, and uses these jobs only when none of them answers.
+ */
+export class PartialHistoryError extends Error {
+  constructor(
+    readonly jobs: NormalizedJob[],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PartialHistoryError';
+  }
 }
 
 export class AllSourcesFailedError extends Error {
@@ -58,6 +75,7 @@ export async function fetchJobs(
 ): Promise<CascadeResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
   const attempts: Attempt[] = [];
+  let partial: { jobs: NormalizedJob[]; source: SourceName } | null = null;
   for (const source of sources) {
     if ('skipped' in source) {
       attempts.push({ source: source.name, ok: false, reason: source.skipped, ms: 0 });
@@ -70,9 +88,15 @@ export async function fetchJobs(
       attempts.push({ source: source.name, ok: true, ms: ms(), count: jobs.length });
       return { jobs, source: source.name, attempts };
     } catch (err) {
+      if (err instanceof PartialHistoryError) {
+        attempts.push({ source: source.name, ok: false, reason: err.message, ms: ms(), count: err.jobs.length });
+        partial ??= { jobs: err.jobs, source: source.name };
+        continue;
+      }
       attempts.push({ source: source.name, ok: false, reason: reasonOf(err), ms: ms() });
     }
   }
+  if (partial) return { ...partial, attempts, partial: true };
   throw new AllSourcesFailedError(attempts);
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listSlurmFixtures, slurmFixtureJson, slurmFixtureText } from '../../../tests/unit-support/fixtures.ts';
+import { fetchJobs, PartialHistoryError } from './cascade.ts';
 import {
   KNOWN_VERSIONS,
   createRestdSource,
@@ -375,8 +376,18 @@ describe('createRestdSource', () => {
           : notFound,
     );
     const source = createRestdSource({ ...opts, fetch: server.fetch, now: () => at(1795663412) });
-    const jobs = await source.fetchJobs({ from: new Date('2026-11-26T03:19:00Z'), to: new Date('2026-11-26T03:24:00Z'), user: 'alice' });
-    expect(jobs.map((j) => j.jobId)).toEqual(['13', '15', '16', '17+0', '17+1', '20']);
+    const window = { from: new Date('2026-11-26T03:19:00Z'), to: new Date('2026-11-26T03:24:00Z'), user: 'alice' };
+    const partial = await source.fetchJobs(window).catch((e: unknown) => e);
+    expect(partial).toBeInstanceOf(PartialHistoryError);
+    expect((partial as PartialHistoryError).message).toMatch(/history is incomplete/);
+    expect((partial as PartialHistoryError).jobs.map((j) => j.jobId)).toEqual(['13', '15', '16', '17+0', '17+1', '20']);
+    // The cascade prefers any source with the whole history, and falls back to these jobs only when none answers.
+    const csv = { name: 'csv' as const, fetchJobs: async () => [] };
+    expect(await fetchJobs(window, [source, csv])).toMatchObject({ source: 'csv', jobs: [] });
+    const broken = { name: 'sacct' as const, fetchJobs: async () => Promise.reject(new Error('sacct: exit 1')) };
+    const fallback = await fetchJobs(window, [source, broken]);
+    expect(fallback).toMatchObject({ source: 'restd', partial: true });
+    expect(fallback.jobs).toHaveLength(6);
     expect(await source.discover()).toEqual({ api: 'slurm', version: 'v0.0.38' });
   });
 

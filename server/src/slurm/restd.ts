@@ -1,6 +1,6 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { Agent, request } from 'undici';
-import type { JobSource, SourceContext } from './cascade.ts';
+import { type JobSource, PartialHistoryError, type SourceContext } from './cascade.ts';
 import { baseState, dedupeJobs, emptyToNull, epochToDate, inQueryWindow, isFinishedState } from './normalize.ts';
 import { parseTresString, tresFromList, type TresEntry } from './tres.ts';
 import type { FetchJobsQuery, NormalizedJob } from './types.ts';
@@ -463,7 +463,10 @@ export function createRestdSource(opts: RestdOptions): RestdSource {
     }
     // Last resort: slurmctld only knows jobs still in memory (MinJobAge), so history is incomplete.
     const jobs = parseSlurmJobs(await getJson(path, null, signal), target.version, { cluster: opts.cluster, where: path, now: now() });
-    return jobs.filter((j) => inQueryWindow(j, q));
+    throw new PartialHistoryError(
+      jobs.filter((j) => inQueryWindow(j, q)),
+      `restd: only ${path} is offered (jobs still in slurmctld's memory), not /slurmdb: history is incomplete`,
+    );
   }
 
   return {
