@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type DocumentNode, type ExecutionArgs, getOperationAST, GraphQLError, parse, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin } from 'graphql-yoga';
@@ -103,7 +104,10 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     graphqlEndpoint: '/graphql',
     // Same-origin only: the web app is served from here, and Grafana calls from its server.
     cors: false,
-    graphiql: !config.production,
+    // GraphiQL for analysts' ad-hoc queries, with its assets bundled: the default page loads them
+    // from a CDN, which offline clusters cannot reach.
+    graphiql: config.graphiql ? { title: 'hpc-accounting GraphQL', headers: JSON.stringify({ 'x-graphql-yoga-csrf': '1' }) } : false,
+    renderGraphiQL,
     landingPage: false,
     logging: {
       debug: (...a) => log.debug(a.join(' ')),

@@ -20,6 +20,7 @@ export interface Config {
   cookieSecure: boolean;
   /** Behind a reverse proxy: client address from X-Forwarded-For, HTTPS from X-Forwarded-Proto. */
   trustProxy: boolean;
+  graphiql: boolean;
   logLevel: string;
   cluster: string;
   sources: {
@@ -138,6 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionDays: int(env, 'SESSION_DAYS', 30, 1),
     cookieSecure: bool(env, 'COOKIE_SECURE', production),
     trustProxy: bool(env, 'TRUST_PROXY', false),
+    graphiql: bool(env, 'GRAPHIQL', !production),
     logLevel: logLevel(env),
     cluster: env.CLUSTER_NAME ?? (demo ? 'demo' : 'cluster'),
     sources: {
