@@ -1,16 +1,23 @@
 import { graphql } from './generated';
 import type { RatesQuery as RatesResult } from './generated/graphql';
 
+/** A tier's rates as every page shows them. */
+export const RateFieldsFragment = graphql(`
+  fragment RateFields on Rate {
+    tier
+    cpuPerHour
+    gpuPerHour
+    memGBPerHour
+    updatedAt
+    updatedBy
+    viewerCanUpdate
+  }
+`);
+
 export const RatesQuery = graphql(`
   query Rates {
     rates {
-      tier
-      cpuPerHour
-      gpuPerHour
-      memGBPerHour
-      updatedAt
-      updatedBy
-      viewerCanUpdate
+      ...RateFields
     }
   }
 `);
@@ -19,13 +26,7 @@ export const RatesQuery = graphql(`
 export const RateChangedSubscription = graphql(`
   subscription RateChanged {
     rateChanged {
-      tier
-      cpuPerHour
-      gpuPerHour
-      memGBPerHour
-      updatedAt
-      updatedBy
-      viewerCanUpdate
+      ...RateFields
     }
   }
 `);
@@ -33,13 +34,7 @@ export const RateChangedSubscription = graphql(`
 export const UpdateRateMutation = graphql(`
   mutation UpdateRate($input: UpdateRateInput!) {
     updateRate(input: $input) {
-      tier
-      cpuPerHour
-      gpuPerHour
-      memGBPerHour
-      updatedAt
-      updatedBy
-      viewerCanUpdate
+      ...RateFields
     }
   }
 `);

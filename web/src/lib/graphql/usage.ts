@@ -33,17 +33,23 @@ export const JobsPageQuery = graphql(`
   }
 `);
 
+export const TotalsFieldsFragment = graphql(`
+  fragment TotalsFields on UsageTotals {
+    jobs
+    cpuHours
+    gpuHours
+    memGBHours
+    elapsedHours
+    cost
+  }
+`);
+
 /** Totals of the whole filtered set, computed by the database (one job fetched, never shown). */
 export const UsageTotalsQuery = graphql(`
   query UsageTotals($filter: JobFilter) {
     jobs(filter: $filter, first: 1) {
       totals {
-        jobs
-        cpuHours
-        gpuHours
-        memGBHours
-        elapsedHours
-        cost
+        ...TotalsFields
       }
     }
   }
@@ -58,12 +64,7 @@ export const UsageBucketsQuery = graphql(`
       partition
       tier
       totals {
-        jobs
-        cpuHours
-        gpuHours
-        memGBHours
-        elapsedHours
-        cost
+        ...TotalsFields
       }
     }
   }

@@ -16,9 +16,10 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  query AuditEntries($filter: AuditFilter, $first: Int, $beforeId: Int) {\n    auditEntries(filter: $filter, first: $first, beforeId: $beforeId) {\n      id\n      ts\n      actor\n      ip\n      userAgent\n      method\n      path\n      action\n      target\n      status\n      extra\n    }\n  }\n": typeof types.AuditEntriesDocument,
     "\n  query VerifyAuditChain {\n    verifyAuditChain {\n      ok\n      checked\n      firstBrokenId\n      reason\n    }\n  }\n": typeof types.VerifyAuditChainDocument,
-    "\n  query Rates {\n    rates {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n": typeof types.RatesDocument,
-    "\n  subscription RateChanged {\n    rateChanged {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n": typeof types.RateChangedDocument,
-    "\n  mutation UpdateRate($input: UpdateRateInput!) {\n    updateRate(input: $input) {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n": typeof types.UpdateRateDocument,
+    "\n  fragment RateFields on Rate {\n    tier\n    cpuPerHour\n    gpuPerHour\n    memGBPerHour\n    updatedAt\n    updatedBy\n    viewerCanUpdate\n  }\n": typeof types.RateFieldsFragmentDoc,
+    "\n  query Rates {\n    rates {\n      ...RateFields\n    }\n  }\n": typeof types.RatesDocument,
+    "\n  subscription RateChanged {\n    rateChanged {\n      ...RateFields\n    }\n  }\n": typeof types.RateChangedDocument,
+    "\n  mutation UpdateRate($input: UpdateRateInput!) {\n    updateRate(input: $input) {\n      ...RateFields\n    }\n  }\n": typeof types.UpdateRateDocument,
     "\n  query RateHistory($last: Int) {\n    rateHistory(last: $last) {\n      id\n      tier\n      changedAt\n      changedBy\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      oldCpuPerHour\n      oldGpuPerHour\n      oldMemGBPerHour\n    }\n  }\n": typeof types.RateHistoryDocument,
     "\n  fragment ReceiptFields on Receipt {\n    id\n    user\n    tier\n    createdAt\n    cutoff\n    itemCount\n    total\n    status\n    paidAt\n    paidBy\n    viewerCanMarkPaid\n  }\n": typeof types.ReceiptFieldsFragmentDoc,
     "\n  query MyReceipts {\n    myReceipts {\n      ...ReceiptFields\n    }\n  }\n": typeof types.MyReceiptsDocument,
@@ -30,17 +31,19 @@ type Documents = {
     "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      token\n      apiToken {\n        id\n        name\n        scope\n        createdAt\n        lastUsedAt\n        expiresAt\n        revokedAt\n      }\n    }\n  }\n": typeof types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": typeof types.RevokeApiTokenDocument,
     "\n  query JobsPage($filter: JobFilter, $first: Int, $after: String) {\n    jobs(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          key\n          receiptId\n          jobId\n          user\n          name\n          account\n          partition\n          state\n          end\n          elapsedSeconds\n          cost {\n            cpuHours\n            gpuHours\n            memGBHours\n            cost\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.JobsPageDocument,
-    "\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n": typeof types.UsageTotalsDocument,
-    "\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n": typeof types.UsageBucketsDocument,
+    "\n  fragment TotalsFields on UsageTotals {\n    jobs\n    cpuHours\n    gpuHours\n    memGBHours\n    elapsedHours\n    cost\n  }\n": typeof types.TotalsFieldsFragmentDoc,
+    "\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        ...TotalsFields\n      }\n    }\n  }\n": typeof types.UsageTotalsDocument,
+    "\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        ...TotalsFields\n      }\n    }\n  }\n": typeof types.UsageBucketsDocument,
     "\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n    }\n  }\n": typeof types.DataSourceDocument,
     "\n  query Viewer {\n    viewer {\n      id\n      username\n      role\n      tier\n    }\n  }\n": typeof types.ViewerDocument,
 };
 const documents: Documents = {
     "\n  query AuditEntries($filter: AuditFilter, $first: Int, $beforeId: Int) {\n    auditEntries(filter: $filter, first: $first, beforeId: $beforeId) {\n      id\n      ts\n      actor\n      ip\n      userAgent\n      method\n      path\n      action\n      target\n      status\n      extra\n    }\n  }\n": types.AuditEntriesDocument,
     "\n  query VerifyAuditChain {\n    verifyAuditChain {\n      ok\n      checked\n      firstBrokenId\n      reason\n    }\n  }\n": types.VerifyAuditChainDocument,
-    "\n  query Rates {\n    rates {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n": types.RatesDocument,
-    "\n  subscription RateChanged {\n    rateChanged {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n": types.RateChangedDocument,
-    "\n  mutation UpdateRate($input: UpdateRateInput!) {\n    updateRate(input: $input) {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n": types.UpdateRateDocument,
+    "\n  fragment RateFields on Rate {\n    tier\n    cpuPerHour\n    gpuPerHour\n    memGBPerHour\n    updatedAt\n    updatedBy\n    viewerCanUpdate\n  }\n": types.RateFieldsFragmentDoc,
+    "\n  query Rates {\n    rates {\n      ...RateFields\n    }\n  }\n": types.RatesDocument,
+    "\n  subscription RateChanged {\n    rateChanged {\n      ...RateFields\n    }\n  }\n": types.RateChangedDocument,
+    "\n  mutation UpdateRate($input: UpdateRateInput!) {\n    updateRate(input: $input) {\n      ...RateFields\n    }\n  }\n": types.UpdateRateDocument,
     "\n  query RateHistory($last: Int) {\n    rateHistory(last: $last) {\n      id\n      tier\n      changedAt\n      changedBy\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      oldCpuPerHour\n      oldGpuPerHour\n      oldMemGBPerHour\n    }\n  }\n": types.RateHistoryDocument,
     "\n  fragment ReceiptFields on Receipt {\n    id\n    user\n    tier\n    createdAt\n    cutoff\n    itemCount\n    total\n    status\n    paidAt\n    paidBy\n    viewerCanMarkPaid\n  }\n": types.ReceiptFieldsFragmentDoc,
     "\n  query MyReceipts {\n    myReceipts {\n      ...ReceiptFields\n    }\n  }\n": types.MyReceiptsDocument,
@@ -52,8 +55,9 @@ const documents: Documents = {
     "\n  mutation CreateApiToken($name: String!, $expiresInDays: Int) {\n    createApiToken(name: $name, expiresInDays: $expiresInDays) {\n      token\n      apiToken {\n        id\n        name\n        scope\n        createdAt\n        lastUsedAt\n        expiresAt\n        revokedAt\n      }\n    }\n  }\n": types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": types.RevokeApiTokenDocument,
     "\n  query JobsPage($filter: JobFilter, $first: Int, $after: String) {\n    jobs(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          key\n          receiptId\n          jobId\n          user\n          name\n          account\n          partition\n          state\n          end\n          elapsedSeconds\n          cost {\n            cpuHours\n            gpuHours\n            memGBHours\n            cost\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.JobsPageDocument,
-    "\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n": types.UsageTotalsDocument,
-    "\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n": types.UsageBucketsDocument,
+    "\n  fragment TotalsFields on UsageTotals {\n    jobs\n    cpuHours\n    gpuHours\n    memGBHours\n    elapsedHours\n    cost\n  }\n": types.TotalsFieldsFragmentDoc,
+    "\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        ...TotalsFields\n      }\n    }\n  }\n": types.UsageTotalsDocument,
+    "\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        ...TotalsFields\n      }\n    }\n  }\n": types.UsageBucketsDocument,
     "\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n    }\n  }\n": types.DataSourceDocument,
     "\n  query Viewer {\n    viewer {\n      id\n      username\n      role\n      tier\n    }\n  }\n": types.ViewerDocument,
 };
@@ -83,15 +87,19 @@ export function graphql(source: "\n  query VerifyAuditChain {\n    verifyAuditCh
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Rates {\n    rates {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n"): (typeof documents)["\n  query Rates {\n    rates {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n"];
+export function graphql(source: "\n  fragment RateFields on Rate {\n    tier\n    cpuPerHour\n    gpuPerHour\n    memGBPerHour\n    updatedAt\n    updatedBy\n    viewerCanUpdate\n  }\n"): (typeof documents)["\n  fragment RateFields on Rate {\n    tier\n    cpuPerHour\n    gpuPerHour\n    memGBPerHour\n    updatedAt\n    updatedBy\n    viewerCanUpdate\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription RateChanged {\n    rateChanged {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n"): (typeof documents)["\n  subscription RateChanged {\n    rateChanged {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n"];
+export function graphql(source: "\n  query Rates {\n    rates {\n      ...RateFields\n    }\n  }\n"): (typeof documents)["\n  query Rates {\n    rates {\n      ...RateFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdateRate($input: UpdateRateInput!) {\n    updateRate(input: $input) {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateRate($input: UpdateRateInput!) {\n    updateRate(input: $input) {\n      tier\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      updatedAt\n      updatedBy\n      viewerCanUpdate\n    }\n  }\n"];
+export function graphql(source: "\n  subscription RateChanged {\n    rateChanged {\n      ...RateFields\n    }\n  }\n"): (typeof documents)["\n  subscription RateChanged {\n    rateChanged {\n      ...RateFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateRate($input: UpdateRateInput!) {\n    updateRate(input: $input) {\n      ...RateFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateRate($input: UpdateRateInput!) {\n    updateRate(input: $input) {\n      ...RateFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -139,11 +147,15 @@ export function graphql(source: "\n  query JobsPage($filter: JobFilter, $first: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n"): (typeof documents)["\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment TotalsFields on UsageTotals {\n    jobs\n    cpuHours\n    gpuHours\n    memGBHours\n    elapsedHours\n    cost\n  }\n"): (typeof documents)["\n  fragment TotalsFields on UsageTotals {\n    jobs\n    cpuHours\n    gpuHours\n    memGBHours\n    elapsedHours\n    cost\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n"): (typeof documents)["\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        jobs\n        cpuHours\n        gpuHours\n        memGBHours\n        elapsedHours\n        cost\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        ...TotalsFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        ...TotalsFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        ...TotalsFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        ...TotalsFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
