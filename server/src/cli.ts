@@ -1,7 +1,6 @@
 // hpc-accounting command line: `pnpm cli sync --from 2026-01-01 [--to 2026-02-01]`, `pnpm cli audit verify`.
 import { parseArgs } from 'node:util';
-import { systemMeta } from './audit/recorder.ts';
-import { verifyAuditChain } from './audit/recorder.ts';
+import { systemMeta, verifyAuditChain } from './audit/recorder.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { syncJobs } from './jobs/sync.ts';

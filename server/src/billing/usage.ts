@@ -56,12 +56,12 @@ function sqlWhere(f: UsageFilter): Prisma.Sql {
   return Prisma.join(parts, ' AND ');
 }
 
-const GROUP_SQL: Record<UsageGroup, Prisma.Sql> = {
+// `tier` is not here: it depends on the default tier of the query (see usageBuckets).
+const GROUP_SQL: Record<Exclude<UsageGroup, 'tier'>, Prisma.Sql> = {
   user: Prisma.sql`j."user"`,
   month: Prisma.sql`substr(j."end", 1, 7)`,
   account: Prisma.sql`j."account"`,
   partition: Prisma.sql`j."partition"`,
-  tier: Prisma.empty,
 };
 
 // Satang of one job, exactly as costOfUnits computes it, in 64-bit integers:

@@ -1,18 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../db/client.ts';
-import { listJobs, type UsageFilter, type UsageGroup, usageBuckets, usageTotals } from '../billing/usage.ts';
+import { jobWhere, listJobs, type UsageFilter, type UsageGroup, usageBuckets, usageTotals } from '../billing/usage.ts';
 import type { JobRecordRow } from './ledger.ts';
-
-export interface JobQuery {
-  user?: string;
-  /** Jobs that ended before this instant (finished jobs only). */
-  endedBefore?: Date;
-  endedAfter?: Date;
-  account?: string;
-  partition?: string;
-}
-
-const FINISHED = { not: null } as const;
 
 /**
  * Per-request loaders over the ledger: every resolver that needs jobs, rates or a user's tier asks
@@ -20,22 +9,10 @@ const FINISHED = { not: null } as const;
  */
 export function createLoaders(db: Db, defaultTier = 'mu') {
   return {
-    jobs: new DataLoader<JobQuery, JobRecordRow[], string>(
-      (queries) =>
-        Promise.all(
-          queries.map((q) =>
-            db.jobRecord.findMany({
-              where: {
-                user: q.user,
-                account: q.account,
-                partition: q.partition,
-                end: q.endedBefore || q.endedAfter ? { ...FINISHED, lt: q.endedBefore, gte: q.endedAfter } : undefined,
-              },
-              orderBy: [{ end: 'desc' }, { key: 'asc' }],
-            }),
-          ),
-        ),
-      { cacheKeyFn: (q) => JSON.stringify([q.user, q.endedBefore?.getTime(), q.endedAfter?.getTime(), q.account, q.partition]) },
+    jobs: new DataLoader<UsageFilter, JobRecordRow[], string>(
+      (filters) =>
+        Promise.all(filters.map((f) => db.jobRecord.findMany({ where: jobWhere(f), orderBy: [{ end: 'desc' }, { key: 'asc' }] }))),
+      { cacheKeyFn: (f) => JSON.stringify(f) },
     ),
     /** Pages of the job connection, keyed by filter and cursor. */
     jobPage: new DataLoader(
