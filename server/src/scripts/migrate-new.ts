@@ -1,66 +1,43 @@
 // Writes prisma/migrations/<timestamp>_<name>/migration.sql: the SQL Prisma's schema engine
-// produces between the existing migrations and prisma/schema.prisma (what `prisma migrate dev`
-// would write), without the CLI's native engine download.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// produces between the database the existing migrations build and prisma/schema.prisma (what
+// `prisma migrate dev` would write), without the CLI's native engine download. The migrations are
+// applied to a scratch database first, because the engine's own "diff from migrations" needs a
+// shadow database that only the native engine can make.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { applyMigrations } from '../db/migrate.ts';
 import { loadSchemaEngine } from '../db/schema-engine.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const schemaPath = path.join(root, 'prisma/schema.prisma');
 const migrationsDir = path.join(root, 'prisma/migrations');
 const name = (process.argv[2] ?? '').replace(/[^a-z0-9_]/gi, '_');
-const check = false;
 if (!name) {
   console.error('usage: migrate-new <name>');
   process.exit(2);
 }
 
 mkdirSync(migrationsDir, { recursive: true });
-const lockPath = path.join(migrationsDir, 'migration_lock.toml');
-const dirs = readdirSync(migrationsDir, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => d.name)
-  .sort();
-
-const { engine, schema } = await loadSchemaEngine(schemaPath);
-const filters = { externalTables: [], externalEnums: [] };
-const from =
-  dirs.length === 0
-    ? { tag: 'empty' }
-    : {
-        tag: 'migrations',
-        baseDir: migrationsDir,
-        lockfile: { path: lockPath, content: existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : null },
-        shadowDbInitScript: '',
-        migrationDirectories: dirs.map((d) => ({
-          path: path.join(migrationsDir, d),
-          migrationFile: {
-            path: path.join(migrationsDir, d, 'migration.sql'),
-            content: { tag: 'ok', value: readFileSync(path.join(migrationsDir, d, 'migration.sql'), 'utf8') },
-          },
-        })),
-      };
-let script = '';
-const captured = await engine.diff({
-  from,
-  to: { tag: 'schemaDatamodel', ...schema },
-  script: true,
-  exitCode: true,
-  filters,
-});
-// The engine prints the script through the log callback in some builds, and returns it in others.
-script = (captured as { stdout?: string }).stdout ?? script;
-const empty = (captured as { exitCode: number }).exitCode === 0 || script.trim() === '' || /-- This is an empty migration/.test(script);
-
-if (check) {
-  if (!empty) {
-    console.error('prisma/schema.prisma has changes without a migration: run `pnpm --filter @hpc-accounting/server migrate:new <name>`');
-    process.exit(1);
-  }
-  console.log('migrations match prisma/schema.prisma');
-  process.exit(0);
+const scratch = mkdtempSync(path.join(tmpdir(), 'migrate-new-'));
+let script: string;
+try {
+  const current = path.join(scratch, 'current.db');
+  applyMigrations(current, migrationsDir);
+  const { engine, schema } = await loadSchemaEngine(schemaPath, `file:${current}`);
+  const result = await engine.diff({
+    from: { tag: 'schemaDatasource', files: schema.files, configDir: path.dirname(schemaPath) },
+    to: { tag: 'schemaDatamodel', ...schema },
+    script: true,
+    exitCode: null,
+    filters: { externalTables: [], externalEnums: [] },
+  });
+  script = (result as { stdout: string }).stdout;
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
 }
-if (empty) {
+
+if (script.trim() === '' || /-- This is an empty migration/.test(script)) {
   console.log('no changes: nothing written');
   process.exit(0);
 }
@@ -68,6 +45,7 @@ const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
 const dir = path.join(migrationsDir, `${stamp}_${name}`);
 mkdirSync(dir);
 writeFileSync(path.join(dir, 'migration.sql'), script);
+const lockPath = path.join(migrationsDir, 'migration_lock.toml');
 if (!existsSync(lockPath)) {
   writeFileSync(
     lockPath,
@@ -75,3 +53,4 @@ if (!existsSync(lockPath)) {
   );
 }
 console.log(`wrote ${path.relative(root, dir)}/migration.sql`);
+process.exit(0);
