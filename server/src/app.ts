@@ -247,6 +247,10 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         await db.$queryRawUnsafe('SELECT 1');
         return sendJson(res, 200, { ok: true });
       }
+      // The app's hashed assets need no viewer: serve them without a session lookup per file.
+      if (webHandler && url.pathname.startsWith('/_app/')) {
+        return webHandler(req, res, () => sendJson(res, 404, { error: 'NOT_FOUND' }));
+      }
       const session = await resolveSession(headersOf(req), secureFor(req));
       const { setCookie } = session;
       // Outside GraphQL an API token may download (GET) but never change anything.
