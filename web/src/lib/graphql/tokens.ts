@@ -1,16 +1,22 @@
 import { graphql } from './generated';
 import type { MyApiTokensQuery as MyApiTokens } from './generated/graphql';
 
+export const ApiTokenFieldsFragment = graphql(`
+  fragment ApiTokenFields on ApiToken {
+    id
+    name
+    scope
+    createdAt
+    lastUsedAt
+    expiresAt
+    revokedAt
+  }
+`);
+
 export const MyApiTokensQuery = graphql(`
   query MyApiTokens {
     myApiTokens {
-      id
-      name
-      scope
-      createdAt
-      lastUsedAt
-      expiresAt
-      revokedAt
+      ...ApiTokenFields
     }
   }
 `);
@@ -20,13 +26,7 @@ export const CreateApiTokenMutation = graphql(`
     createApiToken(name: $name, expiresInDays: $expiresInDays) {
       token
       apiToken {
-        id
-        name
-        scope
-        createdAt
-        lastUsedAt
-        expiresAt
-        revokedAt
+        ...ApiTokenFields
       }
     }
   }
