@@ -4,18 +4,46 @@ import { costOfUnits } from './cost.ts';
 import { formatSatang } from './money.ts';
 import { jobWhere, type UsageFilter } from './usage.ts';
 
+// OWASP's formula starts (= + - @ tab CR), plus line feed and NUL (ASVS 1.2.10); behind leading
+// whitespace or invisibles too, since some spreadsheets trim those, and in the fullwidth forms that
+// Apple Numbers folds to ASCII. Not `|` or `%`: OWASP does not list them.
+const FORMULA_START = /^(?:[\t\r\n\0]|[\s\p{Cc}\p{Cf}]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/u;
+
+// C0, DEL, C1, the line/paragraph separators and the bidi controls: invisible, yet a spreadsheet,
+// terminal or editor acts on them (breaks a row, overwrites a line, reorders what is shown).
+// Zero-width joiners stay: emoji and some scripts need them.
+const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]/g;
+
+const visible = (c: string) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+
 /**
- * Text that a spreadsheet would run as a formula (a job name or user agent such as
- * `=HYPERLINK(...)`) gets a leading apostrophe: shown as text, never evaluated (OWASP "CSV injection").
+ * Text from users (a job name, a login name, a user agent) made inert for a spreadsheet: a cell that
+ * would start a formula, even behind leading spaces or invisibles, gets a leading apostrophe (shown
+ * as text, never evaluated: OWASP "CSV injection"), and control characters are written as `\uXXXX`
+ * so the export shows what was there instead of acting on it.
  */
-export const neutralize = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+export const neutralize = (value: string) => {
+  const guarded = FORMULA_START.test(value) ? `'${value}` : value;
+  return guarded.replace(CONTROL, visible);
+};
 
 /**
  * CSV for spreadsheets: UTF-8 with a byte-order mark (Excel otherwise reads Thai as mojibake),
- * CRLF line ends, and quoting by csv-stringify.
+ * CRLF line ends, and quoting by csv-stringify. Strings and objects go through `neutralize`; numbers
+ * (and dates, booleans) keep csv-stringify's casts, so `-12.5` stays a number.
  */
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return `\uFEFF${stringify([header, ...rows], { record_delimiter: 'windows', cast: { string: neutralize } })}`;
+  return `\uFEFF${stringify([header, ...rows], {
+    record_delimiter: 'windows',
+    // With a custom record delimiter csv-stringify only quotes cells holding that whole delimiter,
+    // so a lone LF or CR would end the row. neutralize() escapes them already; this keeps any line
+    // break that still gets through (a future cast) inside its cell.
+    quoted_match: /[\r\n]/,
+    cast: {
+      string: neutralize,
+      object: (value) => neutralize(JSON.stringify(value)),
+    },
+  })}`;
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : '');
