@@ -12,7 +12,8 @@ import { listJobs, usageBuckets } from '../src/billing/usage.ts';
 import { type Db, openDatabase } from '../src/db/client.ts';
 import { upsertJobs } from '../src/jobs/ledger.ts';
 import { syncJobs } from '../src/jobs/sync.ts';
-import { createSacctSource, type Exec, parseSacctStream } from '../src/slurm/sacct.ts';
+import type { Exec } from '../src/lib/exec.ts';
+import { createSacctSource, parseSacctStream } from '../src/slurm/sacct.ts';
 import { writeSacctFile } from './sacct-file.ts';
 
 const CLUSTER = 'bench';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemMeta } from '../../server/src/audit/recorder.ts';
 import { type Db, openDatabase } from '../../server/src/db/client.ts';
 import { syncJobs } from '../../server/src/jobs/sync.ts';
-import { createRestdSource } from '../../server/src/slurm/restd.ts';
+import { createRestdSource } from '../../server/src/slurm/restd-client.ts';
 import { createSacctSource } from '../../server/src/slurm/sacct.ts';
 import { findSandbox, rootExec, type SandboxEnv, token } from './slurm/sandbox.ts';
 

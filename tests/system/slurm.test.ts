@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { billingUnits, costOfUnits } from '../../server/src/billing/cost.ts';
 import { fetchJobs } from '../../server/src/slurm/cascade.ts';
-import { createRestdSource } from '../../server/src/slurm/restd.ts';
+import { createRestdSource } from '../../server/src/slurm/restd-client.ts';
 import { createSacctSource } from '../../server/src/slurm/sacct.ts';
 import type { FetchJobsQuery, NormalizedJob } from '../../server/src/slurm/types.ts';
 import {

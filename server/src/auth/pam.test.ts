@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Exec } from '../slurm/sacct.ts';
+import type { Exec } from '../lib/exec.ts';
 import { type AccountStatus, checkShadowAccount, createPamAuthenticator, isValidUsername, loadPam, type PamModule, parseShadowLine } from './pam.ts';
 
 /** A fake authenticate-pam: each call waits until the test answers it, like a PAM call parked in the libuv pool. */

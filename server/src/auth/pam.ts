@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { type Exec, spawnExec } from '../slurm/sacct.ts';
+import { type Exec, spawnExec } from '../lib/exec.ts';
 
 /**
  * Password checks for cluster accounts through PAM (`authenticate-pam`), plus the account checks that module leaves

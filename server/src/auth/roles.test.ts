@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Exec } from '../slurm/sacct.ts';
-import { createRoleCache, createRoleResolver, parseAdminLevel, parseUserList, resolveRole, sacctmgrRole, staticRole } from './roles.ts';
+import type { Exec } from '../lib/exec.ts';
+import { parseList as parseUserList } from '../lib/lists.ts';
+import { createRoleCache, createRoleResolver, parseAdminLevel, resolveRole, sacctmgrRole, staticRole } from './roles.ts';
 
 describe('parseAdminLevel', () => {
   it.each([

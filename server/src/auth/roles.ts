@@ -1,4 +1,4 @@
-import { type Exec, spawnExec } from '../slurm/sacct.ts';
+import { type Exec, spawnExec } from '../lib/exec.ts';
 import { isValidUsername } from './pam.ts';
 
 /**
@@ -37,14 +37,6 @@ export interface ResolveRoleOptions {
 
 const RANK: Record<Role, number> = { user: 0, operator: 1, admin: 2 };
 const higher = (a: Role, b: Role): Role => (RANK[a] >= RANK[b] ? a : b);
-
-/** `ADMIN_USERS=alice, bob` → ['alice', 'bob']. */
-export function parseUserList(raw: string | null | undefined): string[] {
-  return (raw ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
 
 /** The role the static lists give; admin wins when a name is on both. */
 export function staticRole(username: string, admins: readonly string[], operators: readonly string[]): Role | null {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { slurmFixtureText } from '../../../tests/unit-support/fixtures.ts';
-import { AllSourcesFailedError, fetchJobs, sourcesFromConfig, type JobSource } from './cascade.ts';
-import type { Exec } from './sacct.ts';
-import type { FetchLike } from './restd.ts';
+import type { Exec } from '../lib/exec.ts';
+import { AllSourcesFailedError, fetchJobs, sourcesFromConfig } from './cascade.ts';
+import type { FetchLike } from './restd-client.ts';
+import type { JobSource } from './source.ts';
 import type { NormalizedJob, SourceName } from './types.ts';
 import { SlurmSourceError } from './types.ts';
 

@@ -1,23 +1,9 @@
+import type { Exec } from '../lib/exec.ts';
 import { createCsvSource, type CsvSourceOptions } from './csv.ts';
-import { createRestdSource, type FetchLike, type RestdOptions } from './restd.ts';
-import { createSacctSource, type Exec, type SacctSourceOptions } from './sacct.ts';
+import { createRestdSource, type FetchLike, type RestdOptions } from './restd-client.ts';
+import { createSacctSource, type SacctSourceOptions } from './sacct.ts';
+import { type JobSource, PartialHistoryError, type SkippedSource } from './source.ts';
 import type { FetchJobsQuery, NormalizedJob, SourceName } from './types.ts';
-
-export interface SourceContext {
-  /** Aborted when the cascade gives up on this source (its timeout); sources stop their I/O. */
-  signal?: AbortSignal;
-}
-
-export interface JobSource {
-  name: SourceName;
-  fetchJobs(q: FetchJobsQuery, ctx?: SourceContext): Promise<NormalizedJob[]>;
-}
-
-/** A source named in the order but not configured: recorded as an attempt, never called. */
-export interface SkippedSource {
-  name: SourceName;
-  skipped: string;
-}
 
 export interface Attempt {
   source: SourceName;
@@ -33,21 +19,6 @@ export interface CascadeResult {
   attempts: Attempt[];
   /** Only part of the window's history (slurmctld's live jobs): no source had all of it. */
   partial?: boolean;
-}
-
-/**
- * A source that could answer only part of the window's history (slurmrestd offering only
- * slurmctld's /slurm/vX/jobs, which forgets finished jobs after MinJobAge). The cascade keeps
- * asking the next sources, and uses these jobs only when none of them answers.
- */
-export class PartialHistoryError extends Error {
-  constructor(
-    readonly jobs: NormalizedJob[],
-    message: string,
-  ) {
-    super(message);
-    this.name = 'PartialHistoryError';
-  }
 }
 
 export class AllSourcesFailedError extends Error {

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
-import type { JobSource } from './cascade.ts';
 import { dedupeJobs, foldSacctRows, inQueryWindow, type SacctRow } from './normalize.ts';
+import type { JobSource } from './source.ts';
 import type { FetchJobsQuery, NormalizedJob } from './types.ts';
 import { SlurmSourceError } from './types.ts';
 

@@ -3,8 +3,9 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { slurmFixturePath, slurmFixtureText } from '../../../tests/unit-support/fixtures.ts';
-import { fetchJobs, type JobSource } from './cascade.ts';
-import { createRestdSource } from './restd.ts';
+import { fetchJobs } from './cascade.ts';
+import { createRestdSource } from './restd-client.ts';
+import type { JobSource } from './source.ts';
 import type { NormalizedJob } from './types.ts';
 
 /** A fake slurmrestd on loopback: each test decides how it misbehaves. */

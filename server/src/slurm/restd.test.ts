@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { listSlurmFixtures, slurmFixtureJson, slurmFixtureText } from '../../../tests/unit-support/fixtures.ts';
-import { fetchJobs, PartialHistoryError } from './cascade.ts';
-import {
-  KNOWN_VERSIONS,
-  createRestdSource,
-  describeErrors,
-  parseSlurmJobs,
-  parseSlurmdbJobs,
-  slurmdbParams,
-  versionsFromOpenapi,
-  type FetchLike,
-} from './restd.ts';
+import { fetchJobs } from './cascade.ts';
+import { createRestdSource, slurmdbParams, type FetchLike } from './restd-client.ts';
+import { KNOWN_VERSIONS, describeErrors, parseSlurmJobs, parseSlurmdbJobs, versionsFromOpenapi } from './restd-parse.ts';
 import { parseSacctText } from './sacct.ts';
+import { PartialHistoryError } from './source.ts';
 import type { NormalizedJob } from './types.ts';
 import { SlurmSourceError } from './types.ts';
 

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { listSlurmFixtures, slurmFixtureText } from '../../../tests/unit-support/fixtures.ts';
-import {
-  SACCT_DELIMITER,
-  SACCT_FIELDS,
-  createSacctSource,
-  parseSacctStream,
-  parseSacctText,
-  sacctArgs,
-  spawnExec,
-  type Exec,
-} from './sacct.ts';
+import { spawnExec, type Exec } from '../lib/exec.ts';
+import { SACCT_DELIMITER, SACCT_FIELDS, createSacctSource, parseSacctStream, parseSacctText, sacctArgs } from './sacct.ts';
 import type { NormalizedJob } from './types.ts';
 import { SlurmSourceError } from './types.ts';
 

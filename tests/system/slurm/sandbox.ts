@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnExec, type Exec } from '../../../server/src/slurm/sacct.ts';
+import { spawnExec, type Exec } from '../../../server/src/lib/exec.ts';
 
 export const UP_SH = fileURLToPath(new URL('./up.sh', import.meta.url));
 
