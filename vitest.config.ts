@@ -14,16 +14,20 @@ const shared = {
 const reporters = process.env.VITEST_JSON ? ['default', 'json'] : ['default'];
 const outputFile = process.env.VITEST_JSON ? { json: process.env.VITEST_JSON } : undefined;
 
+// Sized for two suites at once on a 2-core machine, where a test that takes a second alone can take ten.
+const unitTimeouts = { testTimeout: 20_000, hookTimeout: 20_000 };
+const apiTimeouts = { testTimeout: 60_000, hookTimeout: 60_000 };
+
 export default defineConfig({
   test: {
     reporters,
     outputFile,
     projects: [
-      { ...shared, test: { name: 'unit', include: ['server/src/**/*.test.ts'], environment: 'node' } },
-      { ...shared, test: { name: 'web', include: ['web/src/**/*.test.ts'], environment: 'node' } },
+      { ...shared, test: { name: 'unit', include: ['server/src/**/*.test.ts', 'packages/*/src/**/*.test.ts'], environment: 'node', ...unitTimeouts } },
+      { ...shared, test: { name: 'web', include: ['web/src/**/*.test.ts'], environment: 'node', ...unitTimeouts } },
       {
         ...shared,
-        test: { name: 'api', include: ['tests/api/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+        test: { name: 'api', include: ['tests/api/**/*.test.ts'], environment: 'node', ...apiTimeouts },
       },
       {
         ...shared,

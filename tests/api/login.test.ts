@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from './harness.ts';
 
-const env = { SEED_DEMO_USERS: '1', AUTH_THROTTLE_MAX_FAILS: '3', AUTH_THROTTLE_LOCK_SEC: '2', AUTH_THROTTLE_WINDOW_SEC: '60' };
+// A lock far longer than a restart takes, so "still locked" never races the clock; the test ends it instead of
+// waiting. No failure padding: server/src/auth/login.test.ts checks it on a fake clock.
+const env = { SEED_DEMO_USERS: '1', AUTH_THROTTLE_MAX_FAILS: '3', AUTH_THROTTLE_LOCK_SEC: '600', AUTH_THROTTLE_WINDOW_SEC: '60', AUTH_FAIL_MIN_MS: '0' };
 let t: TestApp;
 let base: string;
 let csrf: string;
@@ -85,7 +87,8 @@ describe('login', () => {
     await boot(dir);
     const locked = await post('/auth/login', { username: 'alice', password: 'alice' });
     expect((await locked.json()).code).toBe('LOCKED');
-    await new Promise((r) => setTimeout(r, 2100));
+    // The lock runs out: its end moves into the past, as the server reads it from the database at every attempt.
+    await t.app.db.loginThrottle.updateMany({ where: { lockedUntil: { not: null } }, data: { lockedUntil: new Date(Date.now() - 1000) } });
     const ok = await post('/auth/login', { username: 'alice', password: 'alice' });
     expect(await ok.json()).toEqual({ ok: true, redirect: '/playground' });
     expect(await audits('auth.lockout.end')).toBeGreaterThanOrEqual(1);

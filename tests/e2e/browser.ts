@@ -4,22 +4,41 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = process.env.CHROMIUM_PATH || DEBIAN_CHROMIUM;
 export const SCREENSHOTS = path.resolve(import.meta.dirname, '../.artifacts/screenshots');
 
-/** Debian's chromium; installed with apt-get when missing and we are root. */
+/** CI sets REQUIRE_BROWSER=1: there a browser test that cannot run fails instead of being skipped. */
+const required = process.env.REQUIRE_BROWSER === '1';
+
+/**
+ * Why the browser tests cannot run, or null when they can. Debian's chromium is installed with apt-get when missing
+ * and we are root; a CHROMIUM_PATH of another browser has to exist already. With REQUIRE_BROWSER=1 a reason throws.
+ */
 export function ensureChromium(): string | null {
+  const missing = findChromium();
+  if (missing && required) throw new Error(`REQUIRE_BROWSER=1, and the browser tests cannot run: ${missing}`);
+  return missing;
+}
+
+function findChromium(): string | null {
   if (existsSync(CHROMIUM)) return null;
+  if (CHROMIUM !== DEBIAN_CHROMIUM) return `CHROMIUM_PATH=${CHROMIUM} does not exist`;
   if (process.getuid?.() !== 0) return `${CHROMIUM} is missing and installing it needs root (apt-get install chromium)`;
-  execFileSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], {
-    stdio: 'inherit',
-  });
+  try {
+    execFileSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], {
+      stdio: 'inherit',
+    });
+  } catch (error) {
+    return `${CHROMIUM} is missing and apt-get could not install it: ${(error as Error).message}`;
+  }
   return existsSync(CHROMIUM) ? null : `apt-get did not install ${CHROMIUM}`;
 }
 
 export async function newBrowser(): Promise<BrowserContext> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  return chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'hpc-acct-chromium-')), {
+  const profile = mkdtempSync(path.join(tmpdir(), 'hpc-acct-chromium-'));
+  const options = {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 860 },
@@ -32,7 +51,12 @@ export async function newBrowser(): Promise<BrowserContext> {
       '--disable-component-update',
       '--disable-sync',
     ],
-  });
+  };
+  try {
+    return await chromium.launchPersistentContext(profile, options);
+  } catch (error) {
+    throw new Error(`Chromium at ${CHROMIUM} could not be launched (CHROMIUM_PATH chooses another browser): ${(error as Error).message}`, { cause: error });
+  }
 }
 
 export const shot = (name: string) => path.join(SCREENSHOTS, `${name}.png`);

@@ -17,27 +17,39 @@ export interface LoginDeps {
   pam: PamAuthenticator | null;
   resolveRole: (username: string) => Promise<RoleResult>;
   warn: (obj: object, msg: string) => void;
+  /** The clock, in milliseconds since the epoch (default Date.now); it also times the throttle. */
+  now?: () => number;
+  /** Waits out the padding of a failure (default setTimeout). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * Local password first (the seeded admin and demo users), else PAM (cluster accounts). Every
- * failure looks the same to the caller, and takes at least as long as a PAM failure does, so
- * neither the message nor the timing tells which of user or password was wrong. Failures count
- * per username and per IP; the lock lives in the database and so survives restarts.
+ * failure looks the same to the caller and takes at least `auth.failMinMs`, whether the name is
+ * local, a cluster account, unknown or locked, and whether PAM is loaded or not, so neither the
+ * message nor the timing tells which of user or password was wrong. Failures count per username
+ * and per IP; the lock lives in the database and so survives restarts.
  */
 export async function login(deps: LoginDeps, username: string, password: string, meta: RequestMeta): Promise<LoginResult> {
   const { db, config, pam } = deps;
-  const started = Date.now();
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? wait;
+  const started = now();
+  const pad = async () => {
+    const rest = config.auth.failMinMs - (now() - started);
+    if (rest > 0) await sleep(rest);
+  };
   const name = username.trim();
   const auditMeta = { ...meta, actor: name || null };
   const ip = meta.ip;
 
-  const lock = await checkLock(db, name, ip);
+  const lock = await checkLock(db, name, ip, new Date(now()));
   for (const key of lock.lockEnded) await recordAudit(db, { action: 'auth.lockout.end', target: key }, auditMeta);
   if (lock.locked) {
     await recordAudit(db, { action: 'auth.lockout.active', target: lock.key, extra: { retryAfterSeconds: lock.retryAfterSeconds } }, auditMeta, 'refused');
+    await pad();
     return { ok: false, code: 'LOCKED', retryAfterSeconds: lock.retryAfterSeconds };
   }
 
@@ -56,7 +68,7 @@ export async function login(deps: LoginDeps, username: string, password: string,
 
   if (!method) {
     const failure = await db.$transaction(async (tx) => {
-      const f = await recordFailure(tx, name, ip, new Date(), config.auth.throttle);
+      const f = await recordFailure(tx, name, ip, new Date(now()), config.auth.throttle);
       // The reason stays in the audit log; the caller only ever sees INVALID_CREDENTIALS or LOCKED.
       await recordAudit(tx, { action: 'auth.login.failure', target: name, extra: { reason } }, auditMeta, 'failed');
       for (const key of f.lockedKeys) {
@@ -65,7 +77,7 @@ export async function login(deps: LoginDeps, username: string, password: string,
       for (const key of f.lockEnded) await recordAudit(tx, { action: 'auth.lockout.end', target: key }, auditMeta);
       return f;
     });
-    if (pam) await sleep(Math.max(0, 2000 - (Date.now() - started)));
+    await pad();
     if (failure.locked) return { ok: false, code: 'LOCKED', retryAfterSeconds: failure.retryAfterSeconds };
     return { ok: false, code: 'INVALID_CREDENTIALS' };
   }
