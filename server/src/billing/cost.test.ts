@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { billingUnits, costOfJob, estimateCost } from './cost.ts';
-import { formatSatang, MoneyError, normalizeRate, parseRate } from './money.ts';
+import { estimateCost } from '@hpc-accounting/pricing/cost';
+import { formatSatang, MoneyError, normalizeRate, parseRate } from '@hpc-accounting/pricing/money';
+import { billingUnits, costOfJob } from './cost.ts';
 
 const rate = { cpuPerHour: '0.5', gpuPerHour: '12', memGBPerHour: '0.05' };
 const job = (allocTres: Record<string, number>, elapsedSeconds: number, reqTres: Record<string, number> = {}) => ({

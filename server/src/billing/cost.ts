@@ -1,38 +1,11 @@
+import { type BillingUnits, costOfUnits, type RateValues } from '@hpc-accounting/pricing/cost';
 import { gpuCount } from '../slurm/tres.ts';
 import type { NormalizedJob, TresMap } from '../slurm/types.ts';
-import {
-  addFractions,
-  type Fraction,
-  frac,
-  fromNumber,
-  mulRate,
-  parseRate,
-  toNumber,
-  toSatang,
-} from './money.ts';
 
-export interface RateValues {
-  cpuPerHour: string;
-  gpuPerHour: string;
-  memGBPerHour: string;
-}
-
-export interface CostBreakdown {
-  cpuHours: number;
-  gpuHours: number;
-  memGBHours: number;
-  cpuSatang: bigint;
-  gpuSatang: bigint;
-  memSatang: bigint;
-  /** The exact sum rounded once; may differ by a satang from the sum of the rounded parts. */
-  costSatang: bigint;
-}
-
-export interface BillingUnits {
-  cpus: number;
-  gpus: number;
-  memMiB: number;
-}
+// The pricing lives in @hpc-accounting/pricing/cost. Kept importable from here only for modules that are
+// being changed in parallel (billing/rates.ts, export.ts, receipts.ts; pubsub.ts) and for tests/system/, which
+// cannot resolve a workspace package: drop this line once they import the package.
+export { costOfUnits, type RateValues } from '@hpc-accounting/pricing/cost';
 
 /** Allocated TRES when the source reports any, else requested: a pending or never-started job has only the request. */
 export function billingUnits(job: Pick<NormalizedJob, 'allocTres' | 'reqTres'>): BillingUnits {
@@ -44,49 +17,6 @@ export function billingUnits(job: Pick<NormalizedJob, 'allocTres' | 'reqTres'>):
   };
 }
 
-function price(cpuH: Fraction, gpuH: Fraction, memH: Fraction, rate: RateValues): CostBreakdown {
-  const cpu = mulRate(cpuH, parseRate(rate.cpuPerHour, 'cpuPerHour'));
-  const gpu = mulRate(gpuH, parseRate(rate.gpuPerHour, 'gpuPerHour'));
-  const mem = mulRate(memH, parseRate(rate.memGBPerHour, 'memGBPerHour'));
-  return {
-    cpuHours: toNumber(cpuH),
-    gpuHours: toNumber(gpuH),
-    memGBHours: toNumber(memH),
-    cpuSatang: toSatang(cpu),
-    gpuSatang: toSatang(gpu),
-    memSatang: toSatang(mem),
-    costSatang: toSatang(addFractions(cpu, gpu, mem)),
-  };
-}
-
-/** Cost of units held for `elapsedSeconds`: cpu × h, gpu × h, mem (GiB) × h. */
-export function costOfUnits(units: BillingUnits, elapsedSeconds: number, rate: RateValues): CostBreakdown {
-  const secs = BigInt(Math.max(0, Math.round(elapsedSeconds)));
-  return price(
-    frac(BigInt(units.cpus) * secs, 3600),
-    frac(BigInt(units.gpus) * secs, 3600),
-    frac(BigInt(units.memMiB) * secs, 3600 * 1024),
-    rate,
-  );
-}
-
 export function costOfJob(job: Pick<NormalizedJob, 'allocTres' | 'reqTres' | 'elapsedSeconds'>, rate: RateValues) {
   return costOfUnits(billingUnits(job), job.elapsedSeconds, rate);
-}
-
-export interface Estimate {
-  cpus: number;
-  gpus: number;
-  memGB: number;
-  hours: number;
-}
-
-/** The playground's what-if: same rule, with quantities typed by a person. */
-export function estimateCost(e: Estimate, rate: RateValues): CostBreakdown {
-  const h = fromNumber(e.hours, 'hours');
-  const times = (n: number, field: string) => {
-    const q = fromNumber(n, field);
-    return { num: q.num * h.num, den: q.den * h.den };
-  };
-  return price(times(e.cpus, 'cpus'), times(e.gpus, 'gpus'), times(e.memGB, 'memGB'), rate);
 }

@@ -1,81 +1,8 @@
-/**
- * Exact money: rates are decimal text (THB, up to 6 decimal places), amounts integer satang.
- * Quantities (hours) are exact fractions, so a cost is rounded once, half-up, at the end.
- */
-
-export interface Fraction {
-  num: bigint;
-  den: bigint;
-}
-
 export const TIERS = ['mu', 'gov', 'private'] as const;
 export type Tier = (typeof TIERS)[number];
 export const isTier = (t: string): t is Tier => (TIERS as readonly string[]).includes(t);
 
-const RATE_SCALE = 1_000_000n;
-const DECIMAL_RE = /^\d{1,9}(\.\d{1,6})?$/;
-
-export class MoneyError extends Error {}
-
-/** "12.5" → 12_500_000n (micro-THB). Negative, exponent and over-precise values are refused. */
-export function parseRate(text: string, field = 'rate'): bigint {
-  const s = text.trim();
-  if (!DECIMAL_RE.test(s)) {
-    throw new MoneyError(`${field} must be a non-negative decimal with at most 6 decimal places, got "${text}"`);
-  }
-  const [int, frac = ''] = s.split('.');
-  return BigInt(int) * RATE_SCALE + BigInt(frac.padEnd(6, '0'));
-}
-
-/** Canonical text of a rate: "12.5", "0.0125", "3". */
-export function formatRate(micro: bigint): string {
-  const int = micro / RATE_SCALE;
-  const frac = (micro % RATE_SCALE).toString().padStart(6, '0').replace(/0+$/, '');
-  return frac ? `${int}.${frac}` : `${int}`;
-}
-
-export function normalizeRate(text: string, field?: string): string {
-  return formatRate(parseRate(text, field));
-}
-
-/** Satang → "1234.50" */
-export function formatSatang(satang: number | bigint): string {
-  const v = BigInt(satang);
-  const sign = v < 0n ? '-' : '';
-  const abs = v < 0n ? -v : v;
-  return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
-}
-
-export const frac = (num: bigint | number, den: bigint | number = 1n): Fraction => ({
-  num: BigInt(num),
-  den: BigInt(den),
-});
-
-export function mulRate(hours: Fraction, rateMicro: bigint): Fraction {
-  return { num: hours.num * rateMicro, den: hours.den * RATE_SCALE };
-}
-
-export function addFractions(...fs: Fraction[]): Fraction {
-  return fs.reduce((a, b) => ({ num: a.num * b.den + b.num * a.den, den: a.den * b.den }), frac(0));
-}
-
-/** THB fraction → satang, rounded half-up (away from zero for the non-negative amounts we bill). */
-export function toSatang(thb: Fraction): bigint {
-  const num = thb.num * 100n;
-  return (2n * num + thb.den) / (2n * thb.den);
-}
-
-export const toNumber = (f: Fraction): number => Number(f.num) / Number(f.den);
-
-/** A finite non-negative JS number as an exact fraction of its shortest decimal text. */
-export function fromNumber(n: number, field = 'value'): Fraction {
-  if (!Number.isFinite(n) || n < 0) throw new MoneyError(`${field} must be a finite number >= 0, got ${n}`);
-  const [mant, exp = '0'] = n.toString().split('e');
-  const [i, f = ''] = mant.split('.');
-  let num = BigInt(i + f);
-  let den = 10n ** BigInt(f.length);
-  const e = Number(exp);
-  if (e > 0) num *= 10n ** BigInt(e);
-  else if (e < 0) den *= 10n ** BigInt(-e);
-  return { num, den };
-}
+// The money math lives in @hpc-accounting/pricing/money. Kept importable from here only for modules that are
+// being changed in parallel (billing/rates.ts, usage.ts, export.ts; app.ts; schema/rate.ts, receipt.ts):
+// drop this line once they import the package.
+export { formatSatang, MoneyError, normalizeRate, parseRate } from '@hpc-accounting/pricing/money';

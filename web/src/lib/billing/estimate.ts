@@ -1,10 +1,6 @@
-import { add, isNegative, mul, parseDecimal, toFixed, toPlain, type Decimal } from './decimal';
-
-export interface RateValues {
-  cpuPerHour: string;
-  gpuPerHour: string;
-  memGBPerHour: string;
-}
+import { type CostBreakdown, estimateCost as priceEstimate, type RateValues } from '@hpc-accounting/pricing/cost';
+import { formatSatang, MoneyError } from '@hpc-accounting/pricing/money';
+import { isNegative, mul, parseDecimal, toPlain, type Decimal } from './decimal';
 
 export interface Usage {
   cpus: Decimal;
@@ -35,29 +31,29 @@ export function parseQuantity(text: string): Decimal | null {
 }
 
 /**
- * The server's rule: cost = cpus×hours×cpuRate + gpus×hours×gpuRate + memGB×hours×memRate, computed exactly
- * and rounded half-up to 0.01 THB once, at the end. Line amounts are rounded only for display.
+ * The server's estimate (@hpc-accounting/pricing), fed the numbers the API would receive: exact, rounded
+ * half-up to the satang once, at the end. Null when a rate is not one the server would accept.
  */
 export function estimateCost(usage: Usage, rate: RateValues): Estimate | null {
-  const cpuRate = parseDecimal(rate.cpuPerHour);
-  const gpuRate = parseDecimal(rate.gpuPerHour);
-  const memRate = parseDecimal(rate.memGBPerHour);
-  if (!cpuRate || !gpuRate || !memRate) return null;
-
-  const cpuHours = mul(usage.cpus, usage.hours);
-  const gpuHours = mul(usage.gpus, usage.hours);
-  const memGBHours = mul(usage.memGB, usage.hours);
-  const cpuCost = mul(cpuHours, cpuRate);
-  const gpuCost = mul(gpuHours, gpuRate);
-  const memCost = mul(memGBHours, memRate);
-
+  // exact: a parsed quantity is the shortest decimal text of its double
+  const number = (value: Decimal) => Number(toPlain(value));
+  let cost: CostBreakdown;
+  try {
+    cost = priceEstimate(
+      { cpus: number(usage.cpus), gpus: number(usage.gpus), memGB: number(usage.memGB), hours: number(usage.hours) },
+      rate,
+    );
+  } catch (error) {
+    if (error instanceof MoneyError) return null;
+    throw error;
+  }
   return {
-    cpuHours: toPlain(cpuHours),
-    gpuHours: toPlain(gpuHours),
-    memGBHours: toPlain(memGBHours),
-    cpuCost: toFixed(cpuCost, 2),
-    gpuCost: toFixed(gpuCost, 2),
-    memCost: toFixed(memCost, 2),
-    cost: toFixed(add(add(cpuCost, gpuCost), memCost), 2),
+    cpuHours: toPlain(mul(usage.cpus, usage.hours)),
+    gpuHours: toPlain(mul(usage.gpus, usage.hours)),
+    memGBHours: toPlain(mul(usage.memGB, usage.hours)),
+    cpuCost: formatSatang(cost.cpuSatang),
+    gpuCost: formatSatang(cost.gpuSatang),
+    memCost: formatSatang(cost.memSatang),
+    cost: formatSatang(cost.costSatang),
   };
 }

@@ -1,0 +1,28 @@
+/**
+ * The ledger prices jobs in 64-bit SQL integers (server/src/billing/usage.ts): per job, satang =
+ * (U / D)·secs + round((U % D)·secs / D), with U = cpus·1024·cpuRate + gpus·1024·gpuRate + memMiB·memRate
+ * in micro-THB and D = 3600·1024·10⁴. These bounds keep every intermediate of that formula below 2⁶³ − 1
+ * for any job within LARGEST_JOB at any rates up to MAX_RATE_THB_PER_HOUR (limits.test.ts checks it).
+ */
+
+/** The largest job the ledger holds: 4M CPUs, 256k GPUs, 4 PiB of memory, for three years. */
+export const LARGEST_JOB = {
+  cpus: 2 ** 22,
+  gpus: 2 ** 18,
+  memMiB: 2 ** 32,
+  elapsedSeconds: 3 * 365 * 86_400,
+} as const;
+
+/** The highest rate of each resource (per CPU-hour, GPU-hour, GiB-hour). */
+export const MAX_RATE_THB_PER_HOUR = 1000;
+
+export interface JobSize {
+  cpus: number;
+  gpus: number;
+  memMiB: number;
+  elapsedSeconds: number;
+}
+
+/** Whether the ledger can price this job exactly; NaN and negative sizes are outside. */
+export const withinLargestJob = (job: JobSize): boolean =>
+  (Object.keys(LARGEST_JOB) as (keyof JobSize)[]).every((k) => job[k] >= 0 && job[k] <= LARGEST_JOB[k]);
