@@ -12,7 +12,7 @@ describe('price', () => {
   });
 
   it('names the rate it cannot read', () => {
-    expect(() => price(frac(1), frac(1), frac(1), { ...rate, gpuPerHour: '1001' })).toThrow(/^gpuPerHour must be at most/);
+    expect(() => price(frac(1), frac(1), frac(1), { ...rate, gpuPerHour: '1,5' })).toThrow(/^gpuPerHour must be a non-negative decimal/);
   });
 });
 
