@@ -1,7 +1,8 @@
 import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { GraphQLError } from 'graphql';
 import type { Context } from './context.ts';
+import { badInput, DomainError, ERROR_CODES } from './errors.ts';
+import { parseInstant } from './time.ts';
 
 export const ROLE_RANK = { user: 0, operator: 1, admin: 2 } as const;
 
@@ -35,39 +36,31 @@ export const builder = new SchemaBuilder<{
       };
     },
     unauthorizedError: (_parent, ctx) =>
-      ctx.viewer
-        ? new GraphQLError('You are not allowed to do this', { extensions: { code: 'FORBIDDEN' } })
-        : new GraphQLError('Log in first', { extensions: { code: 'UNAUTHENTICATED' } }),
+      ctx.viewer ? new DomainError('FORBIDDEN', 'You are not allowed to do this') : new DomainError('UNAUTHENTICATED', 'Log in first'),
   },
 });
 
 builder.scalarType('DateTime', {
-  description: 'An instant in UTC, ISO 8601',
+  description: 'An instant: ISO 8601 / RFC 3339 with date, time and offset, e.g. "2026-10-31T17:00:00Z"; answered in UTC',
   serialize: (d) => (d instanceof Date ? d.toISOString() : new Date(d as string).toISOString()),
-  parseValue: (v) => {
-    const d = new Date(String(v));
-    if (typeof v !== 'string' || Number.isNaN(d.getTime())) {
-      throw new GraphQLError(`DateTime must be an ISO 8601 string, got ${JSON.stringify(v)}`, {
-        extensions: { code: 'BAD_INPUT' },
-      });
-    }
-    return d;
-  },
+  parseValue: (v) => parseInstant(v),
 });
 
 builder.scalarType('Decimal', {
   description: 'An exact decimal number as text, e.g. "12.50" (THB)',
   serialize: (v) => String(v),
   parseValue: (v) => {
-    if (typeof v !== 'string' && typeof v !== 'number') {
-      throw new GraphQLError('Decimal must be a string such as "12.50"', { extensions: { code: 'BAD_INPUT' } });
-    }
+    if (typeof v !== 'string' && typeof v !== 'number') throw badInput('Decimal must be a string such as "12.50"');
     return String(v);
   },
+});
+
+// Every code a client can meet, so the web's message map is checked against the schema at compile time.
+builder.enumType('ErrorCode', {
+  description: 'The `extensions.code` of every error this API answers with',
+  values: ERROR_CODES,
 });
 
 builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
-
-export const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_INPUT' } });

@@ -4,6 +4,7 @@ import { systemMeta, verifyAuditChain } from './audit/recorder.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { syncJobs } from './jobs/sync.ts';
+import { newPubSub } from './pubsub.ts';
 import { createServices } from './services.ts';
 
 const usage = `usage:
@@ -37,7 +38,7 @@ async function main(argv: string[]) {
     if (command === 'sync') {
       const from = date(values.from, 'from');
       const to = date(values.to, 'to', new Date());
-      const services = createServices(config);
+      const services = createServices({ db, config, pubsub: newPubSub() });
       const started = performance.now();
       console.log(`syncing ${from.toISOString()} .. ${to.toISOString()}`);
       const run = await syncJobs(db, services.sources, { from, to, trigger: 'cli' }, systemMeta(`cli:${process.env.USER ?? 'unknown'}`), services.slurmTimeoutMs, (p) => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { parseUserList } from './auth/roles.ts';
+import { parseList } from './lib/lists.ts';
 import type { SourceName } from './slurm/types.ts';
 
 /** Every environment variable the server reads, parsed and validated once. */
@@ -43,12 +43,28 @@ export interface Config {
     pamService: string;
     pamEnabled: boolean;
     defaultTier: 'mu' | 'gov' | 'private';
+    /** Every failed or refused login takes at least this long (AUTH_FAIL_MIN_MS), so timing tells no user names apart. */
+    failMinMs: number;
     throttle: { maxFails: number; windowSec: number; lockSec: number; ipMaxFails: number };
     adminUsers: string[];
     operatorUsers: string[];
     rolesFromSlurm: { path: string; timeoutMs: number } | null;
   };
   webHandlerPath: string | null;
+  /** Limits of one GraphQL request, on every transport; defaults no dashboard or page meets. */
+  graphql: {
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    maxCost: number;
+    /** Largest HTTP body and WebSocket message, in bytes. */
+    maxBodyBytes: number;
+    /** Wall-clock budget of one query or mutation; past it the operation is stopped with TIMEOUT. */
+    timeBudgetMs: number;
+    /** Introspection and "Did you mean" suggestions (off in production unless enabled). */
+    introspection: boolean;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -112,7 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     adminPasswordGenerated = true;
   }
 
-  const order = (env.SLURM_SOURCES ?? 'restd,sacct,csv').split(',').map((s) => s.trim()).filter(Boolean);
+  const order = parseList(env.SLURM_SOURCES ?? 'restd,sacct,csv');
   for (const s of order) {
     if (!['restd', 'sacct', 'csv'].includes(s)) {
       throw new ConfigError(`SLURM_SOURCES lists unknown source "${s}" (known: restd, sacct, csv)`);
@@ -171,17 +187,28 @@ export function loadConfig(env: Env = process.env): Config {
       pamService: env.PAM_SERVICE || 'login',
       pamEnabled: bool(env, 'PAM_ENABLED', true),
       defaultTier: tier(env, 'DEFAULT_TIER'),
+      failMinMs: int(env, 'AUTH_FAIL_MIN_MS', 2000),
       throttle: {
         maxFails: int(env, 'AUTH_THROTTLE_MAX_FAILS', 5, 1),
         windowSec: int(env, 'AUTH_THROTTLE_WINDOW_SEC', 900, 1),
         lockSec: int(env, 'AUTH_THROTTLE_LOCK_SEC', 900, 1),
         ipMaxFails: int(env, 'AUTH_THROTTLE_IP_MAX_FAILS', 4 * int(env, 'AUTH_THROTTLE_MAX_FAILS', 5, 1), 1),
       },
-      adminUsers: parseUserList(env.ADMIN_USERS),
-      operatorUsers: parseUserList(env.OPERATOR_USERS),
+      adminUsers: parseList(env.ADMIN_USERS),
+      operatorUsers: parseList(env.OPERATOR_USERS),
       rolesFromSlurm: bool(env, 'ROLES_FROM_SLURM', false)
         ? { path: env.SACCTMGR_PATH || 'sacctmgr', timeoutMs: int(env, 'SACCTMGR_TIMEOUT_MS', 10_000, 100) }
         : null,
+    },
+    graphql: {
+      maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 1),
+      maxAliases: int(env, 'GRAPHQL_MAX_ALIASES', 30, 0),
+      maxTokens: int(env, 'GRAPHQL_MAX_TOKENS', 5000, 10),
+      maxDirectives: int(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 0),
+      maxCost: int(env, 'GRAPHQL_MAX_COST', 5000, 1),
+      maxBodyBytes: int(env, 'GRAPHQL_MAX_BODY_BYTES', 2 * 1024 * 1024, 1024),
+      timeBudgetMs: int(env, 'GRAPHQL_TIME_BUDGET_MS', 10_000, 100),
+      introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
     },
     webHandlerPath: env.WEB_HANDLER === '' ? null : path.resolve(cwd, env.WEB_HANDLER ?? path.join(repoRoot, 'web/build/handler.js')),
   };

@@ -3,15 +3,16 @@ import type { SessionViewer } from './auth/sessions.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { createLoaders, type Loaders } from './jobs/loaders.ts';
-import type { PubSub } from './pubsub.ts';
+import type { Credential, PubSub } from './pubsub.ts';
 import type { Services } from './services.ts';
 
 export interface Context {
-  db: Db;
   config: Config;
   viewer: SessionViewer | null;
   /** Signed in with an API token: reads only. */
   readOnly: boolean;
+  /** The session or token this request came with; a subscription ends with it. */
+  credential: Credential | null;
   meta: RequestMeta;
   pubsub: PubSub;
   services: Services;
@@ -28,18 +29,25 @@ export interface ContextDeps {
 export interface RequestInfo {
   viewer: SessionViewer | null;
   readOnly?: boolean;
+  credential?: Credential | null;
   ip: string | null;
   userAgent: string | null;
   method: string | null;
   path: string | null;
 }
 
-/** One context per HTTP request or WebSocket operation: loaders never outlive it. */
+/**
+ * One context per HTTP request or WebSocket operation: loaders never outlive it. Resolvers reach
+ * the database only through `services` and `loaders`.
+ */
 export function createContext(deps: ContextDeps, info: RequestInfo): Context {
   return {
-    ...deps,
+    config: deps.config,
+    pubsub: deps.pubsub,
+    services: deps.services,
     viewer: info.viewer,
     readOnly: info.readOnly ?? false,
+    credential: info.credential ?? null,
     meta: {
       actor: info.viewer?.username ?? null,
       ip: info.ip,

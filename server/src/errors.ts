@@ -64,6 +64,11 @@ export class DomainError extends Error {
     super(message, options);
     this.name = 'DomainError';
   }
+
+  /** graphql-js copies an original error's `extensions` onto the GraphQLError it wraps it in. */
+  get extensions() {
+    return { ...this.details, code: this.code };
+  }
 }
 
 export const badInput = (message: string, details?: DomainError['details']) => new DomainError('BAD_INPUT', message, details);

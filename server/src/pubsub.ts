@@ -1,5 +1,5 @@
 import { createPubSub } from 'graphql-yoga';
-import type { RateValues } from './billing/cost.ts';
+import type { RateValues } from '@hpc-accounting/pricing/cost';
 
 export interface RateEvent extends RateValues {
   tier: string;
@@ -7,5 +7,17 @@ export interface RateEvent extends RateValues {
   updatedBy: string | null;
 }
 
-export const newPubSub = () => createPubSub<{ rateChanged: [RateEvent] }>();
+/** What a live subscription was opened with: a session (cookie) or an API token, by the hash the database keeps. */
+export interface Credential {
+  kind: 'session' | 'token';
+  id: string;
+  expiresAt: Date | null;
+}
+
+export const newPubSub = () =>
+  createPubSub<{
+    rateChanged: [RateEvent];
+    /** A session logged out or an API token revoked: subscriptions opened with it end. */
+    credentialEnded: [Pick<Credential, 'kind' | 'id'>];
+  }>();
 export type PubSub = ReturnType<typeof newPubSub>;

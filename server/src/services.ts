@@ -1,10 +1,25 @@
+import { type AuditFilter, auditEntries, verifyAuditChain, type RequestMeta } from './audit/recorder.ts';
+import { invalidateSession, hashToken, type SessionViewer } from './auth/sessions.ts';
+import { createApiToken, credentialAlive, listApiTokens, revokeApiToken } from './auth/tokens.ts';
+import { findReceipt, listReceipts, type ReceiptListFilter, receiptItems } from './billing/receipt-store.ts';
+import { createReceipt, markReceiptPaid } from './billing/receipts.ts';
+import { getRate, listRates, rateHistory, type RateUpdate, updateRate } from './billing/rates.ts';
+import { recordAudit } from './audit/recorder.ts';
 import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import { latestSync, syncJobs } from './jobs/sync.ts';
+import type { Credential, PubSub } from './pubsub.ts';
 import { sourcesFromConfig } from './slurm/cascade.ts';
 
-/** What the server builds once from its configuration and hands to every request. */
-export function createServices(config: Config) {
+export interface ServiceDeps {
+  db: Db;
+  config: Config;
+  pubsub: PubSub;
+}
+
+function sourcesOf(config: Config) {
   const { restd, sacct, csvPath, order, timeoutMs } = config.sources;
-  const sources = sourcesFromConfig({
+  return sourcesFromConfig({
     order,
     cluster: config.cluster,
     csv: csvPath ? { path: csvPath } : null,
@@ -22,7 +37,70 @@ export function createServices(config: Config) {
         }
       : null,
   });
-  return { sources, slurmTimeoutMs: timeoutMs };
+}
+
+/**
+ * What the server builds once and hands to every request: the use cases resolvers and routes
+ * call. Each binds the database and publishes its events after its transaction has committed,
+ * so subscribers never see a change that was rolled back.
+ */
+export function createServices({ db, config, pubsub }: ServiceDeps) {
+  const sources = sourcesOf(config);
+  const slurmTimeoutMs = config.sources.timeoutMs;
+  return {
+    sources,
+    slurmTimeoutMs,
+    credentialAlive: (credential: Pick<Credential, 'kind' | 'id'>) => credentialAlive(db, credential),
+    rates: {
+      list: () => listRates(db),
+      get: (tier: string) => getRate(db, tier),
+      history: (tier: string | undefined, last: number) => rateHistory(db, tier, last),
+      async update(input: RateUpdate, meta: RequestMeta) {
+        const rate = await updateRate(db, input, meta);
+        pubsub.publish('rateChanged', rate);
+        return rate;
+      },
+    },
+    receipts: {
+      find: (id: number) => findReceipt(db, id),
+      list: (filter: ReceiptListFilter) => listReceipts(db, filter),
+      items: (receiptId: number, first: number, afterId?: number | null) => receiptItems(db, receiptId, first, afterId),
+      async create(username: string, cutoff: Date, meta: RequestMeta) {
+        const r = await createReceipt(db, username, cutoff, meta);
+        return (await findReceipt(db, r.id))!;
+      },
+      async markPaid(id: number, meta: RequestMeta) {
+        await markReceiptPaid(db, id, meta);
+        return (await findReceipt(db, id))!;
+      },
+    },
+    tokens: {
+      listOf: (userId: number, first: number) => listApiTokens(db, userId, first),
+      create: (viewer: SessionViewer, name: string, expiresInDays: number | null, meta: RequestMeta) =>
+        createApiToken(db, viewer, name, expiresInDays, meta),
+      async revoke(viewer: SessionViewer, id: number, meta: RequestMeta) {
+        const token = await revokeApiToken(db, viewer, id, meta);
+        pubsub.publish('credentialEnded', { kind: 'token', id: token.tokenHash });
+        return token;
+      },
+    },
+    sessions: {
+      /** Ends a session: the row, an audit entry for the viewer, and every subscription opened with it. */
+      async logout(token: string, viewer: SessionViewer | null, meta: RequestMeta) {
+        await invalidateSession(db, token);
+        if (viewer) await recordAudit(db, { action: 'auth.logout', target: viewer.username }, meta);
+        pubsub.publish('credentialEnded', { kind: 'session', id: hashToken(token) });
+      },
+    },
+    audit: {
+      entries: (filter: AuditFilter, first: number, beforeId?: number | null) => auditEntries(db, filter, first, beforeId),
+      verify: () => verifyAuditChain(db),
+    },
+    sync: {
+      run: (from: Date, to: Date, meta: RequestMeta) => syncJobs(db, sources, { from, to, trigger: 'admin' }, meta, slurmTimeoutMs),
+      latest: (range: { from?: Date | null; to?: Date | null }) => latestSync(db, range),
+    },
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

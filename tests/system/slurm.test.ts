@@ -3,7 +3,8 @@
  * `tests/system/slurm/up.sh` with its seed jobs (run through `bash tests/system/run.sh`).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { billingUnits, costOfUnits } from '../../server/src/billing/cost.ts';
+import { costOfUnits } from '@hpc-accounting/pricing/cost';
+import { billingUnits } from '../../server/src/billing/cost.ts';
 import { fetchJobs } from '../../server/src/slurm/cascade.ts';
 import { createRestdSource } from '../../server/src/slurm/restd-client.ts';
 import { createSacctSource } from '../../server/src/slurm/sacct.ts';

@@ -61,3 +61,29 @@ export async function verifyAuditChain(db: Db, pageSize = 2000) {
   }
   return verifyChain(pages());
 }
+
+export interface AuditFilter {
+  /** Exact action, or a prefix ending in "." such as "auth.". */
+  action?: string | null;
+  actor?: string | null;
+  target?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+}
+
+export const auditWhere = (f: AuditFilter) => ({
+  action: f.action ? (f.action.endsWith('.') ? { startsWith: f.action } : f.action) : undefined,
+  actor: f.actor || undefined,
+  target: f.target || undefined,
+  ts: { gte: f.from ?? undefined, lt: f.to ?? undefined },
+});
+
+/** Newest first, a page at a time (entries with an id below `beforeId`). */
+export const auditEntries = (db: Db, filter: AuditFilter, first: number, beforeId?: number | null) =>
+  db.auditEntry.findMany({
+    where: { ...auditWhere(filter), id: beforeId ? { lt: beforeId } : undefined },
+    orderBy: { id: 'desc' },
+    take: first,
+  });
+
+export type AuditEntryRow = Awaited<ReturnType<typeof auditEntries>>[number];

@@ -2,11 +2,6 @@ import { type BillingUnits, costOfUnits, type RateValues } from '@hpc-accounting
 import { gpuCount } from '../slurm/tres.ts';
 import type { NormalizedJob, TresMap } from '../slurm/types.ts';
 
-// The pricing lives in @hpc-accounting/pricing/cost. Kept importable from here only for modules that are
-// being changed in parallel (billing/rates.ts, export.ts, receipts.ts; pubsub.ts) and for tests/system/, which
-// cannot resolve a workspace package: drop this line once they import the package.
-export { costOfUnits, type RateValues } from '@hpc-accounting/pricing/cost';
-
 /** Allocated TRES when the source reports any, else requested: a pending or never-started job has only the request. */
 export function billingUnits(job: Pick<NormalizedJob, 'allocTres' | 'reqTres'>): BillingUnits {
   const tres: TresMap = Object.keys(job.allocTres).length > 0 ? job.allocTres : job.reqTres;

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/client.ts';
-import { costOfUnits } from './cost.ts';
-import { formatSatang } from './money.ts';
+import { costOfUnits } from '@hpc-accounting/pricing/cost';
+import { formatSatang } from '@hpc-accounting/pricing/money';
 import { jobWhere, type UsageFilter } from './usage.ts';
 
 // OWASP's formula starts (= + - @ tab CR), plus line feed and NUL (ASVS 1.2.10); behind leading

@@ -1,7 +1,9 @@
 import { recordAudit, type RequestMeta } from '../audit/recorder.ts';
 import type { Db } from '../db/client.ts';
-import type { RateValues } from './cost.ts';
-import { isTier, normalizeRate, type Tier, TIERS } from './money.ts';
+import { badInput, notFound } from '../errors.ts';
+import type { RateValues } from '@hpc-accounting/pricing/cost';
+import { MoneyError, normalizeRate } from '@hpc-accounting/pricing/money';
+import { isTier, type Tier, TIERS } from './money.ts';
 
 /** Starting rates (THB per hour) for a new installation; admins change them in the app. */
 export const DEFAULT_RATES: Record<Tier, RateValues> = {
@@ -10,7 +12,6 @@ export const DEFAULT_RATES: Record<Tier, RateValues> = {
   private: { cpuPerHour: '1.5', gpuPerHour: '35', memGBPerHour: '0.15' },
 };
 
-export class RateError extends Error {}
 
 export async function ensureRates(db: Db) {
   for (const tier of TIERS) {
@@ -21,10 +22,19 @@ export async function ensureRates(db: Db) {
 export const listRates = (db: Db) => db.rate.findMany({ orderBy: { tier: 'asc' } });
 
 export async function getRate(db: Db, tier: string) {
-  if (!isTier(tier)) throw new RateError(`unknown tier "${tier}" (known: ${TIERS.join(', ')})`);
+  if (!isTier(tier)) throw badInput(`unknown tier "${tier}" (known: ${TIERS.join(', ')})`);
   const rate = await db.rate.findUnique({ where: { tier } });
-  if (!rate) throw new RateError(`no rate is set for tier "${tier}"`);
+  if (!rate) throw notFound(`no rate is set for tier "${tier}"`);
   return rate;
+}
+
+function rateText(text: string, field: string) {
+  try {
+    return normalizeRate(text, field);
+  } catch (error) {
+    if (error instanceof MoneyError) throw badInput(error.message);
+    throw error;
+  }
 }
 
 export interface RateUpdate extends RateValues {
@@ -36,11 +46,11 @@ export interface RateUpdate extends RateValues {
  * invalid input is refused before anything is written.
  */
 export async function updateRate(db: Db, input: RateUpdate, meta: RequestMeta) {
-  if (!isTier(input.tier)) throw new RateError(`unknown tier "${input.tier}" (known: ${TIERS.join(', ')})`);
+  if (!isTier(input.tier)) throw badInput(`unknown tier "${input.tier}" (known: ${TIERS.join(', ')})`);
   const next = {
-    cpuPerHour: normalizeRate(input.cpuPerHour, 'cpuPerHour'),
-    gpuPerHour: normalizeRate(input.gpuPerHour, 'gpuPerHour'),
-    memGBPerHour: normalizeRate(input.memGBPerHour, 'memGBPerHour'),
+    cpuPerHour: rateText(input.cpuPerHour, 'cpuPerHour'),
+    gpuPerHour: rateText(input.gpuPerHour, 'gpuPerHour'),
+    memGBPerHour: rateText(input.memGBPerHour, 'memGBPerHour'),
   };
   const changedBy = meta.actor ?? 'system';
   return db.$transaction(async (tx) => {

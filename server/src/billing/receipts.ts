@@ -1,17 +1,20 @@
 import { recordAudit, type RequestMeta } from '../audit/recorder.ts';
 import type { Db } from '../db/client.ts';
-import { Prisma } from '../generated/prisma/client.ts';
-import { costOfUnits } from './cost.ts';
+import { dialect } from '../db/dialect.ts';
+import { retryOnConflict } from '../db/retry.ts';
+import { DomainError } from '../errors.ts';
+import { costOfUnits } from '@hpc-accounting/pricing/cost';
 import { jobWhere } from './usage.ts';
 
-export type ReceiptErrorCode = 'BAD_INPUT' | 'NOT_FOUND' | 'ALREADY_BILLED' | 'ALREADY_PAID' | 'NOTHING_TO_BILL';
+/** What a receipt operation refuses with: a DomainError of one of these codes. */
+export type ReceiptErrorCode = 'BAD_INPUT' | 'NOT_FOUND' | 'ALREADY_BILLED' | 'ALREADY_PAID' | 'NOTHING_TO_BILL' | 'RETRY_LATER';
 
-export class ReceiptError extends Error {
+export class ReceiptError extends DomainError {
   constructor(
-    readonly code: ReceiptErrorCode,
+    override readonly code: ReceiptErrorCode,
     message: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
@@ -20,7 +23,7 @@ export class ReceiptError extends Error {
  * now. The receipt, its items and the audit entry are one transaction; the UNIQUE billing key
  * makes a concurrent receipt that reaches the same job fail as a whole, leaving nothing behind.
  * A transaction that collides with another process's write is run again, and then finds those
- * jobs billed (NOTHING_TO_BILL, or a receipt of the rest).
+ * jobs billed (NOTHING_TO_BILL, or a receipt of the rest); one that keeps colliding answers RETRY_LATER.
  */
 export async function createReceipt(db: Db, username: string, cutoff: Date, meta: RequestMeta, now = new Date()) {
   if (Number.isNaN(cutoff.getTime())) throw new ReceiptError('BAD_INPUT', 'the cut-off is not a valid date');
@@ -28,7 +31,7 @@ export async function createReceipt(db: Db, username: string, cutoff: Date, meta
     throw new ReceiptError('BAD_INPUT', `the cut-off ${cutoff.toISOString()} is in the future; only finished usage can be billed`);
   }
   try {
-    return await retryWhileBusy(() => db.$transaction(async (tx) => {
+    return await retryOnConflict(() => db.$transaction(async (tx) => {
       const user = await tx.user.findUnique({ where: { username } });
       if (!user) throw new ReceiptError('NOT_FOUND', `no user named "${username}"`);
       const rate = await tx.rate.findUnique({ where: { tier: user.tier } });
@@ -75,46 +78,16 @@ export async function createReceipt(db: Db, username: string, cutoff: Date, meta
       return receipt;
     }));
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (dialect.isUniqueViolation(error)) {
       throw new ReceiptError('ALREADY_BILLED', 'some of these jobs were billed by another receipt at the same moment; nothing was written, try again');
     }
     throw error;
   }
 }
 
-/** As long as the busy timeout in db/client.ts: how long a receipt keeps trying while other processes write. */
-const BUSY_RETRY_MS = 10_000;
-
-/**
- * Runs a read-then-write transaction again while SQLite reports it busy. A deferred transaction that has read
- * cannot wait for another connection's write lock, nor write on a snapshot that another connection has since
- * committed over: SQLite fails it at once with SQLITE_BUSY / SQLITE_BUSY_SNAPSHOT, without the busy timeout
- * (https://www.sqlite.org/c3ref/busy_handler.html, https://www.sqlite.org/rescode.html#busy_snapshot). Only a
- * fresh transaction can proceed; it reads what the other one committed.
- */
-async function retryWhileBusy<T>(run: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + BUSY_RETRY_MS;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      if (!isSqliteBusy(error) || Date.now() >= deadline) throw error;
-      // jittered, so processes that collided do not collide again in step
-      await new Promise((resolve) => setTimeout(resolve, Math.min(20 * 2 ** attempt, 250) * (0.5 + Math.random() / 2)));
-    }
-  }
-}
-
-/** The better-sqlite3 adapter reports every SQLITE_BUSY* as P1008 "Operation has timed out" (kind SocketTimeout). */
-function isSqliteBusy(error: unknown) {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P1008') return false;
-  const cause = (error.meta?.driverAdapterError as { cause?: { originalCode?: unknown } } | undefined)?.cause;
-  return typeof cause?.originalCode === 'string' && cause.originalCode.startsWith('SQLITE_BUSY');
-}
-
 /** Marks a pending receipt paid; paying twice is an error that changes nothing. */
 export async function markReceiptPaid(db: Db, id: number, meta: RequestMeta) {
-  return retryWhileBusy(() => db.$transaction(async (tx) => {
+  return retryOnConflict(() => db.$transaction(async (tx) => {
     const receipt = await tx.receipt.findUnique({ where: { id } });
     if (!receipt) throw new ReceiptError('NOT_FOUND', `no receipt ${id}`);
     if (receipt.status === 'paid') {

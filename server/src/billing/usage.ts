@@ -1,6 +1,8 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
-import { parseRate } from './money.ts';
+import { dialect } from '../db/dialect.ts';
+import { badInput } from '../errors.ts';
+import { parseRate } from '@hpc-accounting/pricing/money';
 
 /** Which ledger jobs a view covers. Only finished jobs (with an end) count as usage. */
 export interface UsageFilter {
@@ -31,8 +33,7 @@ export interface UsageBucket {
   costSatang: bigint;
 }
 
-// Dates are stored as ISO text by the SQLite adapter; the same format compares correctly as text.
-const iso = (d: Date) => d.toISOString().replace('Z', '+00:00');
+const iso = (d: Date) => dialect.instant(d);
 
 export function jobWhere(f: UsageFilter): Prisma.JobRecordWhereInput {
   return {
@@ -59,7 +60,7 @@ function sqlWhere(f: UsageFilter): Prisma.Sql {
 // `tier` is not here: it depends on the default tier of the query (see usageBuckets).
 const GROUP_SQL: Record<Exclude<UsageGroup, 'tier'>, Prisma.Sql> = {
   user: Prisma.sql`j."user"`,
-  month: Prisma.sql`substr(j."end", 1, 7)`,
+  month: dialect.monthOf(Prisma.sql`j."end"`),
   account: Prisma.sql`j."account"`,
   partition: Prisma.sql`j."partition"`,
 };
@@ -144,8 +145,9 @@ export const encodeCursor = (end: Date | null, key: string) =>
 export function decodeCursor(cursor: string): { end: Date; key: string } | null {
   try {
     const [t, key] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof t !== 'number' || typeof key !== 'string') return null;
-    return { end: new Date(t), key };
+    if (typeof t !== 'number' || !Number.isFinite(t) || typeof key !== 'string') return null;
+    const end = new Date(t);
+    return Number.isNaN(end.getTime()) ? null : { end, key };
   } catch {
     return null;
   }
@@ -156,7 +158,7 @@ export async function listJobs(db: Db, filter: UsageFilter, first: number, after
   let page: Prisma.JobRecordWhereInput = where;
   if (after) {
     const c = decodeCursor(after);
-    if (!c) throw new Error('the cursor is not one this server gave out');
+    if (!c) throw badInput(`the cursor "${after.slice(0, 40)}" is not one this server gave out`);
     page = { AND: [where, { OR: [{ end: { lt: c.end } }, { end: c.end, key: { gt: c.key } }] }] };
   }
   const rows = await db.jobRecord.findMany({

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { badInput, DomainError } from '../errors.ts';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}) {
   const text = JSON.stringify(body);
@@ -16,7 +17,7 @@ export async function readBody(req: IncomingMessage, limit = 64 * 1024): Promise
   const chunks: Buffer[] = [];
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new Error('request body too large');
+    if (size > limit) throw new DomainError('TOO_COMPLEX', `the request body is larger than ${limit} bytes`, { limit });
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -27,8 +28,15 @@ export async function readForm(req: IncomingMessage): Promise<Record<string, str
   const text = await readBody(req);
   const type = req.headers['content-type'] ?? '';
   if (type.includes('application/json')) {
-    const data = JSON.parse(text || '{}');
-    if (!data || typeof data !== 'object') throw new Error('body must be a JSON object');
+    let data: unknown;
+    try {
+      data = JSON.parse(text || '{}');
+    } catch {
+      throw badInput('the body is not valid JSON');
+    }
+    if (!data || typeof data !== 'object' || Array.isArray(data)) {
+      throw badInput(`the body must be a JSON object of fields, got ${Array.isArray(data) ? 'an array' : JSON.stringify(data)?.slice(0, 40)}`);
+    }
     return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v == null ? '' : String(v)]));
   }
   return Object.fromEntries(new URLSearchParams(text));

@@ -1,6 +1,8 @@
+import { LARGEST_JOB, withinLargestJob } from '@hpc-accounting/pricing/limits';
 import { billingUnits } from '../billing/cost.ts';
 import type { Db } from '../db/client.ts';
-import { Prisma } from '../generated/prisma/client.ts';
+import { dialect } from '../db/dialect.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import type { NormalizedJob, SourceName } from '../slurm/types.ts';
 
 export const jobKey = (job: Pick<NormalizedJob, 'cluster' | 'jobId'>) => `${job.cluster}:${job.jobId}`;
@@ -38,25 +40,9 @@ const allColumnsWritten: [Unwritten] extends [never] ? true : Unwritten = true;
 void allColumnsWritten;
 
 /** A job seen again keeps its key and the time it was first seen; everything else is replaced. */
-const UPDATED = COLUMNS.filter((c) => c !== 'key' && c !== 'firstSeenAt');
+const KEPT = ['firstSeenAt'] as const;
 
-/**
- * One statement per chunk, fed one JSON array of rows: Prisma's raw path costs far more per bound parameter than
- * SQLite's json_each does per value (≈3× the throughput of a multi-row VALUES list with 21 parameters a row), and one
- * parameter never meets SQLite's bound-parameter limit. `WHERE true` settles the INSERT … SELECT … ON CONFLICT parse
- * ambiguity (https://www.sqlite.org/lang_upsert.html#parsing_ambiguity).
- */
-const UPSERT_HEAD = Prisma.raw(`INSERT INTO "JobRecord" (${COLUMNS.map((c) => `"${c}"`).join(', ')})
-  SELECT ${COLUMNS.map((_, i) => `value ->> ${i}`).join(', ')} FROM json_each(`);
-const UPSERT_TAIL = Prisma.raw(`) WHERE true
-  ON CONFLICT ("key") DO UPDATE SET ${UPDATED.map((c) => `"${c}" = excluded."${c}"`).join(', ')}`);
-
-/**
- * The text the Prisma SQLite adapter stores for a DateTime (its default `iso8601` format: `…T04:48:45.000+00:00`),
- * so rows written here read back, compare and sort like rows the ORM wrote
- * (`mapArg` in https://github.com/prisma/prisma/blob/main/packages/adapter-better-sqlite3/src/conversion.ts).
- */
-const dateText = (d: Date | null) => (d ? d.toISOString().replace('Z', '+00:00') : null);
+const dateText = (d: Date | null) => (d ? dialect.instant(d) : null);
 
 function rowValues(job: NormalizedJob, source: SourceName, syncedAt: string): unknown[] {
   const units = billingUnits(job);
@@ -90,7 +76,7 @@ function rowValues(job: NormalizedJob, source: SourceName, syncedAt: string): un
 /**
  * Upserts jobs keyed by `cluster:jobId`: a job seen again (RUNNING → COMPLETED, late accounting) replaces its
  * record instead of adding one, and keeps `firstSeenAt`. Takes a stream, so a parser can feed it without the whole
- * window in memory. Each chunk is one `INSERT … ON CONFLICT DO UPDATE` statement, which SQLite runs as one
+ * window in memory. Each chunk is one bulk upsert statement (see the dialect), which the database runs as one
  * transaction; a job repeated within a chunk ends with its last version, since rows are applied in order.
  */
 export async function upsertJobs(
@@ -99,6 +85,7 @@ export async function upsertJobs(
   source: SourceName,
   onProgress?: (done: number) => void,
   batchSize = 1000,
+  onOversized?: (key: string, reason: string) => void,
 ) {
   const chunkSize = Math.max(1, Math.floor(batchSize));
   const syncedAt = dateText(new Date())!;
@@ -106,19 +93,37 @@ export async function upsertJobs(
   let chunk: unknown[][] = [];
   const flush = async () => {
     if (chunk.length === 0) return;
-    const rows = JSON.stringify(chunk);
+    const rows = chunk;
     const written = chunk.length;
     chunk = [];
-    await db.$executeRaw`${UPSERT_HEAD}${rows}${UPSERT_TAIL}`;
+    await db.$executeRaw(dialect.bulkUpsert('JobRecord', COLUMNS, 'key', KEPT, rows));
     count += written;
     onProgress?.(count);
   };
   for await (const job of jobs) {
+    const oversized = oversizedReason(job);
+    if (oversized) {
+      onOversized?.(jobKey(job), oversized);
+      continue;
+    }
     chunk.push(rowValues(job, source, syncedAt));
     if (chunk.length >= chunkSize) await flush();
   }
   await flush();
   return count;
+}
+
+/**
+ * Why the ledger cannot price a job exactly, or null. A record larger than LARGEST_JOB (a Slurm
+ * accounting glitch: 2^32 CPUs, a century of run time) would overflow the 64-bit cost sums, so it
+ * is left out and named in the sync's report instead of breaking every total it would join.
+ */
+export function oversizedReason(job: NormalizedJob): string | null {
+  const units = billingUnits(job);
+  const size = { ...units, elapsedSeconds: Math.round(job.elapsedSeconds) };
+  if (withinLargestJob(size)) return null;
+  const over = (Object.keys(LARGEST_JOB) as (keyof typeof LARGEST_JOB)[]).filter((k) => !(size[k] >= 0 && size[k] <= LARGEST_JOB[k]));
+  return over.map((k) => `${k} ${size[k]} (at most ${LARGEST_JOB[k]})`).join(', ');
 }
 
 export type JobRecordRow = Awaited<ReturnType<Db['jobRecord']['findFirstOrThrow']>>;

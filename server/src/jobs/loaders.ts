@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../db/client.ts';
-import { jobWhere, listJobs, type UsageFilter, type UsageGroup, usageBuckets, usageTotals } from '../billing/usage.ts';
-import type { JobRecordRow } from './ledger.ts';
+import { listJobs, type UsageFilter, type UsageGroup, usageBuckets, usageTotals } from '../billing/usage.ts';
 
 /**
  * Per-request loaders over the ledger: every resolver that needs jobs, rates or a user's tier asks
@@ -9,11 +8,6 @@ import type { JobRecordRow } from './ledger.ts';
  */
 export function createLoaders(db: Db, defaultTier = 'mu') {
   return {
-    jobs: new DataLoader<UsageFilter, JobRecordRow[], string>(
-      (filters) =>
-        Promise.all(filters.map((f) => db.jobRecord.findMany({ where: jobWhere(f), orderBy: [{ end: 'desc' }, { key: 'asc' }] }))),
-      { cacheKeyFn: (f) => JSON.stringify(f) },
-    ),
     /** Pages of the job connection, keyed by filter and cursor. */
     jobPage: new DataLoader(
       (keys: readonly { filter: UsageFilter; first: number; after?: string | null }[]) =>
@@ -37,6 +31,11 @@ export function createLoaders(db: Db, defaultTier = 'mu') {
       });
       const byKey = new Map(items.map((i) => [i.billingKey, i]));
       return keys.map((k) => byKey.get(k) ?? null);
+    }),
+    /** All tiers' rates (the one key is 'all'). */
+    rates: new DataLoader(async (keys: readonly 'all'[]) => {
+      const rows = await db.rate.findMany({ orderBy: { tier: 'asc' } });
+      return keys.map(() => rows);
     }),
     rate: new DataLoader(async (tiers: readonly string[]) => {
       const rows = await db.rate.findMany({ where: { tier: { in: [...tiers] } } });

@@ -1,6 +1,8 @@
 import { recordAudit, type RequestMeta } from '../audit/recorder.ts';
 import type { Db } from '../db/client.ts';
-import { fetchJobs, type JobSource, type SkippedSource } from '../slurm/cascade.ts';
+import { badInput, DomainError } from '../errors.ts';
+import { fetchJobs } from '../slurm/cascade.ts';
+import type { JobSource, SkippedSource } from '../slurm/source.ts';
 import { upsertJobs } from './ledger.ts';
 
 export interface SyncRequest {
@@ -9,7 +11,6 @@ export interface SyncRequest {
   trigger: 'interval' | 'admin' | 'cli' | 'startup';
 }
 
-export class SyncError extends Error {}
 
 /**
  * Asks the cascade for a window and upserts what it returns into the ledger. The run, its source
@@ -31,26 +32,32 @@ export async function syncJobs(
   // Nothing has ended in the future yet; a window reaching past now is asking for now.
   const now = new Date();
   if (req.to > now) req = { ...req, to: now };
-  if (!(req.from < req.to)) throw new SyncError(`sync window is empty: from ${req.from.toISOString()} is not before to ${req.to.toISOString()}`);
+  if (!(req.from < req.to)) throw badInput(`sync window is empty: from ${req.from.toISOString()} is not before to ${req.to.toISOString()}`);
   const run = await db.syncRun.create({
     data: { startedAt: new Date(), rangeFrom: req.from, rangeTo: req.to, status: 'running', trigger: req.trigger },
   });
   try {
     const result = await fetchJobs({ from: req.from, to: req.to }, sources, { timeoutMs });
     onProgress?.({ fetched: { source: result.source, jobs: result.jobs.length, attempts: result.attempts } });
-    const count = await upsertJobs(db, result.jobs, result.source, (stored) => onProgress?.({ stored }));
+    const oversized: string[] = [];
+    const count = await upsertJobs(db, result.jobs, result.source, (stored) => onProgress?.({ stored }), undefined, (key, reason) =>
+      oversized.push(`${key}: ${reason}`),
+    );
+    const skipped = oversized.length
+      ? `${oversized.length} job(s) larger than the ledger can price were not stored: ${oversized.slice(0, 20).join('; ')}${oversized.length > 20 ? '; …' : ''}`
+      : null;
     const finished = await db.$transaction(async (tx) => {
       const done = await tx.syncRun.update({
         where: { id: run.id },
         // A partial fill (slurmctld's live jobs only) is kept, but never counts as covering its window.
-        data: { finishedAt: new Date(), source: result.source, jobCount: count, attempts: JSON.stringify(result.attempts), status: result.partial ? 'partial' : 'ok' },
+        data: { finishedAt: new Date(), source: result.source, jobCount: count, attempts: JSON.stringify(result.attempts), status: result.partial ? 'partial' : 'ok', error: skipped },
       });
       await recordAudit(
         tx,
         {
           action: 'jobs.sync',
           target: `${req.from.toISOString()}/${req.to.toISOString()}`,
-          extra: { source: result.source, jobs: count, trigger: req.trigger, partial: !!result.partial, attempts: result.attempts },
+          extra: { source: result.source, jobs: count, trigger: req.trigger, partial: !!result.partial, attempts: result.attempts, ...(oversized.length ? { oversized } : {}) },
         },
         meta,
       );
@@ -72,7 +79,7 @@ export async function syncJobs(
         'failed',
       );
     });
-    throw new SyncError(message, { cause: error });
+    throw new DomainError('SLURM_UNAVAILABLE', message, {}, { cause: error });
   }
 }
 

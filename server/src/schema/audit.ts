@@ -1,8 +1,7 @@
 import { builder } from '../builder.ts';
-import { verifyAuditChain } from '../audit/recorder.ts';
-import type { Context } from '../context.ts';
+import type { AuditEntryRow, verifyAuditChain } from '../audit/recorder.ts';
 
-type Entry = Awaited<ReturnType<Context['db']['auditEntry']['findFirstOrThrow']>>;
+type Entry = AuditEntryRow;
 
 const AuditEntryRef = builder.objectRef<Entry>('AuditEntry').implement({
   description: 'One recorded action; its hash covers its fields and the previous entry’s hash',
@@ -40,17 +39,7 @@ builder.queryField('auditEntries', (t) =>
     description: 'Newest first; page with `beforeId`',
     args: { filter: t.arg({ type: AuditFilterInput }), first: t.arg.int({ defaultValue: 100 }), beforeId: t.arg.int() },
     resolve: (_root, { filter, first, beforeId }, ctx) =>
-      ctx.db.auditEntry.findMany({
-        where: {
-          id: beforeId ? { lt: beforeId } : undefined,
-          action: filter?.action ? (filter.action.endsWith('.') ? { startsWith: filter.action } : filter.action) : undefined,
-          actor: filter?.actor ?? undefined,
-          target: filter?.target ?? undefined,
-          ts: { gte: filter?.from ?? undefined, lt: filter?.to ?? undefined },
-        },
-        orderBy: { id: 'desc' },
-        take: Math.min(Math.max(first ?? 100, 1), 1000),
-      }),
+      ctx.services.audit.entries(filter ?? {}, Math.min(Math.max(first ?? 100, 1), 1000), beforeId),
   }),
 );
 
@@ -70,6 +59,6 @@ builder.queryField('verifyAuditChain', (t) =>
     type: ChainStatusRef,
     authScopes: { staff: true },
     description: 'Walks the whole hash chain and reports the first entry that does not hold',
-    resolve: (_root, _args, ctx) => verifyAuditChain(ctx.db),
+    resolve: (_root, _args, ctx) => ctx.services.audit.verify(),
   }),
 );

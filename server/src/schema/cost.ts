@@ -1,6 +1,6 @@
 import { builder } from '../builder.ts';
-import { type CostBreakdown, estimateCost } from '../billing/cost.ts';
-import { formatSatang } from '../billing/money.ts';
+import { type CostBreakdown, estimateCost } from '@hpc-accounting/pricing/cost';
+import { formatSatang } from '@hpc-accounting/pricing/money';
 import { TierEnum } from './user.ts';
 import { loadRate } from './rate.ts';
 

@@ -1,7 +1,8 @@
 import { builder } from '../builder.ts';
-import { costOfUnits } from '../billing/cost.ts';
+import { costOfUnits } from '@hpc-accounting/pricing/cost';
 import type { JobRecordRow } from '../jobs/ledger.ts';
 import { CostRef } from './cost.ts';
+import { pageSize } from './paging.ts';
 import { loadRate } from './rate.ts';
 
 export const JobRef = builder.objectRef<JobRecordRow>('Job').implement({
@@ -46,8 +47,13 @@ builder.queryField('myJobs', (t) =>
     type: [JobRef],
     authScopes: { loggedIn: true },
     description: "The viewer's finished jobs, newest first",
-    args: { completedBefore: t.arg({ type: 'DateTime' }) },
-    resolve: (_root, { completedBefore }, ctx) =>
-      ctx.loaders.jobs.load({ user: ctx.viewer!.username, endedBefore: completedBefore ?? new Date() }),
+    args: {
+      completedBefore: t.arg({ type: 'DateTime' }),
+      first: t.arg.int({ defaultValue: 1000, description: 'at most 1000; page through more with `jobs`' }),
+    },
+    resolve: async (_root, { completedBefore, first }, ctx) => {
+      const filter = { user: ctx.viewer!.username, endedBefore: completedBefore ?? new Date() };
+      return (await ctx.loaders.jobPage.load({ filter, first: pageSize('first', first, 1000, 1000) })).nodes;
+    },
   }),
 );

@@ -1,23 +1,19 @@
-import { GraphQLError } from 'graphql';
 import { filter, pipe } from 'graphql-yoga';
-import { badInput, builder } from '../builder.ts';
-import { MoneyError } from '../billing/money.ts';
-import { listRates, RateError, updateRate } from '../billing/rates.ts';
+import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
+import { notFound } from '../errors.ts';
 import type { RateEvent } from '../pubsub.ts';
 import { TierEnum } from './user.ts';
-
-type RateShape = RateEvent;
 
 export async function loadRate(ctx: Context, tier: string) {
   try {
     return await ctx.loaders.rate.load(tier);
   } catch {
-    throw new GraphQLError(`no rate is set for tier "${tier}"`, { extensions: { code: 'NOT_FOUND' } });
+    throw notFound(`no rate is set for tier "${tier}"`);
   }
 }
 
-export const RateRef = builder.objectRef<RateShape>('Rate').implement({
+export const RateRef = builder.objectRef<RateEvent>('Rate').implement({
   description: 'Hourly prices of one tier, in THB',
   fields: (t) => ({
     tier: t.field({ type: TierEnum, resolve: (r) => r.tier as 'mu' }),
@@ -31,8 +27,9 @@ export const RateRef = builder.objectRef<RateShape>('Rate').implement({
 });
 
 // Rates are public: the old app's /formula served them to anyone, and the playground shows them.
+// Read through the loader, so a request naming `rates` many times reads them once.
 builder.queryField('rates', (t) =>
-  t.field({ type: [RateRef], resolve: (_root, _args, ctx) => listRates(ctx.db) }),
+  t.field({ type: [RateRef], resolve: (_root, _args, ctx) => ctx.loaders.rates.load('all') }),
 );
 
 builder.queryField('rate', (t) =>
@@ -57,18 +54,7 @@ builder.mutationField('updateRate', (t) =>
     type: RateRef,
     authScopes: { admin: true },
     args: { input: t.arg({ type: UpdateRateInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      let rate: RateShape;
-      try {
-        rate = await updateRate(ctx.db, input, ctx.meta);
-      } catch (error) {
-        if (error instanceof RateError || error instanceof MoneyError) throw badInput(error.message);
-        throw error;
-      }
-      // Published after the transaction commits, so subscribers never see a rolled-back rate.
-      ctx.pubsub.publish('rateChanged', rate);
-      return rate;
-    },
+    resolve: (_root, { input }, ctx) => ctx.services.rates.update(input, ctx.meta),
   }),
 );
 

@@ -1,48 +1,35 @@
-import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
-import { formatSatang } from '../billing/money.ts';
-import { createReceipt, markReceiptPaid, ReceiptError } from '../billing/receipts.ts';
-import { rateHistory } from '../billing/rates.ts';
-import type { Context } from '../context.ts';
+import { formatSatang } from '@hpc-accounting/pricing/money';
+import type { ReceiptItemRow, ReceiptRow } from '../billing/receipt-store.ts';
+import type { rateHistory } from '../billing/rates.ts';
+import { DomainError, notFound } from '../errors.ts';
+import { pageSize } from './paging.ts';
 import { TierEnum } from './user.ts';
 
 const ReceiptStatusEnum = builder.enumType('ReceiptStatus', { values: ['pending', 'paid'] as const });
 
-const receiptInclude = { user: { select: { username: true } }, _count: { select: { items: true } } } as const;
-type ReceiptRow = Awaited<ReturnType<typeof findReceipt>> & {};
-
-const findReceipt = (ctx: Context, id: number) => ctx.db.receipt.findUnique({ where: { id }, include: receiptInclude });
-
-function toGraphQLError(error: unknown): never {
-  if (error instanceof ReceiptError) {
-    throw new GraphQLError(error.message, { extensions: { code: error.code } });
-  }
-  throw error;
-}
-
-const ReceiptItemRef = builder
-  .objectRef<Awaited<ReturnType<Context['db']['receiptItem']['findFirstOrThrow']>>>('ReceiptItem')
-  .implement({
-    description: "One billed job, with the hours and rate as they were when billed",
-    fields: (t) => ({
-      billingKey: t.exposeString('billingKey'),
-      cluster: t.exposeString('cluster'),
-      jobId: t.exposeString('jobId'),
-      jobName: t.exposeString('jobName', { nullable: true }),
-      account: t.exposeString('account', { nullable: true }),
-      partition: t.exposeString('partition', { nullable: true }),
-      state: t.exposeString('state'),
-      end: t.field({ type: 'DateTime', nullable: true, resolve: (i) => i.end }),
-      elapsedSeconds: t.exposeInt('elapsedSeconds'),
-      cpuHours: t.exposeFloat('cpuHours'),
-      gpuHours: t.exposeFloat('gpuHours'),
-      memGBHours: t.exposeFloat('memGBHours'),
-      cpuPerHour: t.field({ type: 'Decimal', resolve: (i) => i.cpuPerHour }),
-      gpuPerHour: t.field({ type: 'Decimal', resolve: (i) => i.gpuPerHour }),
-      memGBPerHour: t.field({ type: 'Decimal', resolve: (i) => i.memGBPerHour }),
-      cost: t.field({ type: 'Decimal', resolve: (i) => formatSatang(i.costSatang) }),
-    }),
-  });
+const ReceiptItemRef = builder.objectRef<ReceiptItemRow>('ReceiptItem').implement({
+  description: 'One billed job, with the hours and rate as they were when billed',
+  fields: (t) => ({
+    id: t.exposeInt('id', { description: 'Page through a receipt’s items with `items(after: id)`' }),
+    billingKey: t.exposeString('billingKey'),
+    cluster: t.exposeString('cluster'),
+    jobId: t.exposeString('jobId'),
+    jobName: t.exposeString('jobName', { nullable: true }),
+    account: t.exposeString('account', { nullable: true }),
+    partition: t.exposeString('partition', { nullable: true }),
+    state: t.exposeString('state'),
+    end: t.field({ type: 'DateTime', nullable: true, resolve: (i) => i.end }),
+    elapsedSeconds: t.exposeInt('elapsedSeconds'),
+    cpuHours: t.exposeFloat('cpuHours'),
+    gpuHours: t.exposeFloat('gpuHours'),
+    memGBHours: t.exposeFloat('memGBHours'),
+    cpuPerHour: t.field({ type: 'Decimal', resolve: (i) => i.cpuPerHour }),
+    gpuPerHour: t.field({ type: 'Decimal', resolve: (i) => i.gpuPerHour }),
+    memGBPerHour: t.field({ type: 'Decimal', resolve: (i) => i.memGBPerHour }),
+    cost: t.field({ type: 'Decimal', resolve: (i) => formatSatang(i.costSatang) }),
+  }),
+});
 
 export const ReceiptRef = builder.objectRef<ReceiptRow>('Receipt').implement({
   description: 'Unbilled jobs of one user up to a cut-off, priced at the rate in force when it was made',
@@ -60,7 +47,9 @@ export const ReceiptRef = builder.objectRef<ReceiptRow>('Receipt').implement({
     itemCount: t.int({ resolve: (r) => r._count.items }),
     items: t.field({
       type: [ReceiptItemRef],
-      resolve: (r, _a, ctx) => ctx.db.receiptItem.findMany({ where: { receiptId: r.id }, orderBy: [{ end: 'asc' }, { id: 'asc' }] }),
+      description: 'In billing order, a page at a time: `after` is the id of the last item of the previous page',
+      args: { first: t.arg.int({ defaultValue: 1000, description: 'at most 1000' }), after: t.arg.int() },
+      resolve: (r, { first, after }, ctx) => ctx.services.receipts.items(r.id, pageSize('first', first, 1000, 1000), after),
     }),
     csvUrl: t.string({ resolve: (r) => `/export/receipts/${r.id}.csv` }),
     viewerCanMarkPaid: t.boolean({ resolve: (r, _a, ctx) => ctx.viewer?.role === 'admin' && r.status === 'pending' }),
@@ -71,8 +60,10 @@ builder.queryField('myReceipts', (t) =>
   t.field({
     type: [ReceiptRef],
     authScopes: { loggedIn: true },
-    resolve: (_root, _args, ctx) =>
-      ctx.db.receipt.findMany({ where: { userId: ctx.viewer!.id }, include: receiptInclude, orderBy: { id: 'desc' } }),
+    description: "The viewer's receipts, newest first",
+    args: { first: t.arg.int({ defaultValue: 100, description: 'at most 500' }), beforeId: t.arg.int({ description: 'the next page: receipts older than this id' }) },
+    resolve: (_root, { first, beforeId }, ctx) =>
+      ctx.services.receipts.list({ userId: ctx.viewer!.id, first: pageSize('first', first, 100, 500), beforeId }),
   }),
 );
 
@@ -82,12 +73,10 @@ builder.queryField('receipt', (t) =>
     authScopes: { loggedIn: true },
     args: { id: t.arg.int({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
-      const receipt = await findReceipt(ctx, id);
-      if (!receipt) throw new GraphQLError(`no receipt ${id}`, { extensions: { code: 'NOT_FOUND' } });
+      const receipt = await ctx.services.receipts.find(id);
+      if (!receipt) throw notFound(`no receipt ${id}`);
       const viewer = ctx.viewer!;
-      if (viewer.role === 'user' && receipt.userId !== viewer.id) {
-        throw new GraphQLError('This receipt belongs to someone else', { extensions: { code: 'FORBIDDEN' } });
-      }
+      if (viewer.role === 'user' && receipt.userId !== viewer.id) throw new DomainError('FORBIDDEN', 'This receipt belongs to someone else');
       return receipt;
     },
   }),
@@ -98,13 +87,9 @@ builder.queryField('receipts', (t) =>
     type: [ReceiptRef],
     authScopes: { staff: true },
     description: "Everyone's receipts, newest first",
-    args: { status: t.arg({ type: ReceiptStatusEnum }), user: t.arg.string() },
-    resolve: (_root, { status, user }, ctx) =>
-      ctx.db.receipt.findMany({
-        where: { status: status ?? undefined, user: user ? { username: user } : undefined },
-        include: receiptInclude,
-        orderBy: { id: 'desc' },
-      }),
+    args: { status: t.arg({ type: ReceiptStatusEnum }), user: t.arg.string(), first: t.arg.int({ defaultValue: 100, description: 'at most 500' }), beforeId: t.arg.int({ description: 'the next page: receipts older than this id' }) },
+    resolve: (_root, { status, user, first, beforeId }, ctx) =>
+      ctx.services.receipts.list({ status, username: user, first: pageSize('first', first, 100, 500), beforeId }),
   }),
 );
 
@@ -120,14 +105,7 @@ builder.mutationField('createReceipt', (t) =>
     authScopes: { loggedIn: true },
     description: "Bill the viewer's finished, unbilled jobs up to the cut-off",
     args: { input: t.arg({ type: CreateReceiptInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      try {
-        const r = await createReceipt(ctx.db, ctx.viewer!.username, input.cutoff, ctx.meta);
-        return (await findReceipt(ctx, r.id))!;
-      } catch (error) {
-        toGraphQLError(error);
-      }
-    },
+    resolve: (_root, { input }, ctx) => ctx.services.receipts.create(ctx.viewer!.username, input.cutoff, ctx.meta),
   }),
 );
 
@@ -136,14 +114,7 @@ builder.mutationField('markReceiptPaid', (t) =>
     type: ReceiptRef,
     authScopes: { admin: true },
     args: { id: t.arg.int({ required: true }) },
-    resolve: async (_root, { id }, ctx) => {
-      try {
-        await markReceiptPaid(ctx.db, id, ctx.meta);
-        return (await findReceipt(ctx, id))!;
-      } catch (error) {
-        toGraphQLError(error);
-      }
-    },
+    resolve: (_root, { id }, ctx) => ctx.services.receipts.markPaid(id, ctx.meta),
   }),
 );
 
@@ -170,6 +141,6 @@ builder.queryField('rateHistory', (t) =>
     type: [RateChangeRef],
     authScopes: { staff: true },
     args: { tier: t.arg({ type: TierEnum }), last: t.arg.int({ defaultValue: 50 }) },
-    resolve: (_root, { tier, last }, ctx) => rateHistory(ctx.db, tier ?? undefined, Math.min(Math.max(last ?? 50, 1), 500)),
+    resolve: (_root, { tier, last }, ctx) => ctx.services.rates.history(tier ?? undefined, Math.min(Math.max(last ?? 50, 1), 500)),
   }),
 );

@@ -1,11 +1,8 @@
-import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
-import { createApiToken, revokeApiToken, TokenError } from '../auth/tokens.ts';
-import type { Context } from '../context.ts';
+import type { ApiTokenRow } from '../auth/tokens.ts';
+import { pageSize } from './paging.ts';
 
-type TokenRow = Awaited<ReturnType<Context['db']['apiToken']['findFirstOrThrow']>>;
-
-const ApiTokenRef = builder.objectRef<TokenRow>('ApiToken').implement({
+const ApiTokenRef = builder.objectRef<ApiTokenRow>('ApiToken').implement({
   description: 'A read-only bearer token for analysts and Grafana (the secret is shown once, at creation)',
   fields: (t) => ({
     id: t.exposeInt('id'),
@@ -18,23 +15,20 @@ const ApiTokenRef = builder.objectRef<TokenRow>('ApiToken').implement({
   }),
 });
 
-const CreatedApiTokenRef = builder.objectRef<{ token: string; apiToken: TokenRow }>('CreatedApiToken').implement({
+const CreatedApiTokenRef = builder.objectRef<{ token: string; apiToken: ApiTokenRow }>('CreatedApiToken').implement({
   fields: (t) => ({
     token: t.exposeString('token', { description: 'Send as `Authorization: Bearer <token>`; it cannot be shown again' }),
     apiToken: t.field({ type: ApiTokenRef, resolve: (x) => x.apiToken }),
   }),
 });
 
-function rethrow(error: unknown): never {
-  if (error instanceof TokenError) throw new GraphQLError(error.message, { extensions: { code: error.code } });
-  throw error;
-}
-
 builder.queryField('myApiTokens', (t) =>
   t.field({
     type: [ApiTokenRef],
     authScopes: { loggedIn: true },
-    resolve: (_root, _args, ctx) => ctx.db.apiToken.findMany({ where: { userId: ctx.viewer!.id }, orderBy: { id: 'desc' } }),
+    description: 'Newest first, revoked ones included',
+    args: { first: t.arg.int({ defaultValue: 100, description: 'at most 500' }) },
+    resolve: (_root, { first }, ctx) => ctx.services.tokens.listOf(ctx.viewer!.id, pageSize('first', first, 100, 500)),
   }),
 );
 
@@ -43,8 +37,7 @@ builder.mutationField('createApiToken', (t) =>
     type: CreatedApiTokenRef,
     authScopes: { loggedIn: true },
     args: { name: t.arg.string({ required: true }), expiresInDays: t.arg.int() },
-    resolve: (_root, { name, expiresInDays }, ctx) =>
-      createApiToken(ctx.db, ctx.viewer!, name, expiresInDays ?? null, ctx.meta).catch(rethrow),
+    resolve: (_root, { name, expiresInDays }, ctx) => ctx.services.tokens.create(ctx.viewer!, name, expiresInDays ?? null, ctx.meta),
   }),
 );
 
@@ -53,6 +46,6 @@ builder.mutationField('revokeApiToken', (t) =>
     type: ApiTokenRef,
     authScopes: { loggedIn: true },
     args: { id: t.arg.int({ required: true }) },
-    resolve: (_root, { id }, ctx) => revokeApiToken(ctx.db, ctx.viewer!, id, ctx.meta).catch(rethrow),
+    resolve: (_root, { id }, ctx) => ctx.services.tokens.revoke(ctx.viewer!, id, ctx.meta),
   }),
 );

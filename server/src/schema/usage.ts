@@ -1,8 +1,7 @@
-import { GraphQLError } from 'graphql';
-import { badInput, builder } from '../builder.ts';
-import { formatSatang } from '../billing/money.ts';
+import { builder } from '../builder.ts';
+import { formatSatang } from '@hpc-accounting/pricing/money';
 import { encodeCursor, type listJobs, USAGE_GROUPS, type UsageBucket, type UsageFilter } from '../billing/usage.ts';
-import { latestSync, SyncError, syncJobs } from '../jobs/sync.ts';
+import { pageSize } from './paging.ts';
 import { JobRef } from './job.ts';
 import { TierEnum } from './user.ts';
 
@@ -97,14 +96,8 @@ builder.queryField('jobs', (t) =>
     authScopes: (_root, args) => scopeOf(args.filter),
     resolve: async (_root, { filter, first, after }, ctx) => {
       const f: UsageFilter = { ...(filter ?? {}) };
-      const size = first ?? 50;
-      if (size < 1 || size > 1000) throw badInput(`first must be between 1 and 1000, got ${size}`);
-      try {
-        return { filter: f, page: await ctx.loaders.jobPage.load({ filter: f, first: size, after }) };
-      } catch (error) {
-        if (error instanceof Error && /cursor/.test(error.message)) throw badInput(error.message);
-        throw error;
-      }
+      const size = pageSize('first', first, 50, 1000);
+      return { filter: f, page: await ctx.loaders.jobPage.load({ filter: f, first: size, after }) };
     },
   }),
 );
@@ -174,7 +167,7 @@ builder.queryField('dataSource', (t) =>
     authScopes: { loggedIn: true },
     description: 'The sync that last filled the ledger (covering the range, when one is given): which source served it, and when',
     args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
-    resolve: (_root, { from, to }, ctx) => latestSync(ctx.db, { from, to }),
+    resolve: (_root, { from, to }, ctx) => ctx.services.sync.latest({ from, to }),
   }),
 );
 
@@ -184,15 +177,6 @@ builder.mutationField('syncJobs', (t) =>
     authScopes: { admin: true },
     description: 'Fill the ledger from Slurm for a window now',
     args: { from: t.arg({ type: 'DateTime', required: true }), to: t.arg({ type: 'DateTime' }) },
-    resolve: async (_root, { from, to }, ctx) => {
-      try {
-        return await syncJobs(ctx.db, ctx.services.sources, { from, to: to ?? new Date(), trigger: 'admin' }, ctx.meta, ctx.services.slurmTimeoutMs);
-      } catch (error) {
-        if (error instanceof SyncError) {
-          throw new GraphQLError(error.message, { extensions: { code: /window/.test(error.message) ? 'BAD_INPUT' : 'SLURM_UNAVAILABLE' } });
-        }
-        throw error;
-      }
-    },
+    resolve: (_root, { from, to }, ctx) => ctx.services.sync.run(from, to ?? new Date(), ctx.meta),
   }),
 );

@@ -1,0 +1,76 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Config } from '../config.ts';
+import { DomainError } from '../errors.ts';
+import { codeOf, toGraphQLError } from './errors.ts';
+
+/**
+ * The limits of one operation, as envelop plugins, so they hold on HTTP, SSE and WebSocket alike.
+ * Depth, aliases, tokens, directives and a static cost come from GraphQL Armor; this module
+ * gives its rejections our TOO_COMPLEX code (by identity of the error it rejected with, never by
+ * its text), names every other failed parse or validation BAD_INPUT, and adds the time budget.
+ */
+export function limitPlugins(limits: Config['graphql']): Plugin[] {
+  const rejected = new WeakSet<GraphQLError>();
+  const onReject = [(_ctx: unknown, error: GraphQLError) => void rejected.add(error)];
+  const common = { exposeLimits: true, onReject, propagateOnRejection: true };
+  const recode = (error: GraphQLError) => {
+    if (codeOf(error)) return error;
+    const code = rejected.has(error) ? 'TOO_COMPLEX' : 'BAD_INPUT';
+    return toGraphQLError(new DomainError(code, error.message.replace(/^Syntax Error: /, '')), error);
+  };
+  const plugins: Plugin[] = [
+    EnvelopArmorPlugin({
+      maxDepth: { ...common, n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
+      maxAliases: { ...common, n: limits.maxAliases },
+      maxTokens: { ...common, n: limits.maxTokens },
+      maxDirectives: { ...common, n: limits.maxDirectives },
+      costLimit: { ...common, maxCost: limits.maxCost },
+      // "Did you mean …" would list field names to someone who may not read the schema.
+      blockFieldSuggestion: { enabled: !limits.introspection },
+    }) as Plugin,
+    {
+      onParse() {
+        return ({ result, replaceParseResult }) => {
+          if (result instanceof GraphQLError) replaceParseResult(recode(result));
+        };
+      },
+      onValidate() {
+        return ({ result, setResult }) => {
+          if (result.length > 0) setResult(result.map((e) => recode(e as GraphQLError)));
+        };
+      },
+    },
+    timeBudget(limits.timeBudgetMs),
+  ];
+  if (!limits.introspection) plugins.push(useDisableIntrospection() as Plugin);
+  return plugins;
+}
+
+/**
+ * Stops a query or mutation that runs past its budget: the executor checks the signal between
+ * fields, so the answer is a TIMEOUT error instead of an ever-growing result. Subscriptions live
+ * as long as their client wants and are not budgeted.
+ */
+function timeBudget(ms: number): Plugin {
+  return {
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn(async (args) => {
+        const budget = new AbortController();
+        const timer = setTimeout(
+          () => budget.abort(new DomainError('TIMEOUT', `the operation ran past its time budget of ${ms} ms and was stopped`, { budgetMs: ms })),
+          ms,
+        );
+        const outer = (args as { signal?: AbortSignal }).signal;
+        const signal = outer ? AbortSignal.any([outer, budget.signal]) : budget.signal;
+        try {
+          return await executeFn({ ...args, signal } as typeof args);
+        } finally {
+          clearTimeout(timer);
+        }
+      });
+    },
+  };
+}
