@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.ts';
 import { DomainError } from '../errors.ts';
+import { useCostBudget } from './cost.ts';
 import { codeOf, toGraphQLError } from './errors.ts';
 
 /**
@@ -27,6 +28,7 @@ export function limitPlugins(limits: Config['graphql']): Plugin[] {
       maxAliases: { ...common, n: limits.maxAliases },
       maxTokens: { ...common, n: limits.maxTokens },
       maxDirectives: { ...common, n: limits.maxDirectives },
+      // Literal page sizes only, at validation; useCostBudget below sees the variables too.
       costLimit: { ...common, maxCost: limits.maxCost },
       // "Did you mean …" would list field names to someone who may not read the schema.
       blockFieldSuggestion: { enabled: !limits.introspection },
@@ -37,12 +39,22 @@ export function limitPlugins(limits: Config['graphql']): Plugin[] {
           if (result instanceof GraphQLError) replaceParseResult(recode(result));
         };
       },
-      onValidate() {
+      onValidate({ validateFn, setValidationFn }) {
+        // Armor's rules throw their rejection out of validate; it becomes the one error of the answer.
+        setValidationFn((...args) => {
+          try {
+            return validateFn(...args);
+          } catch (error) {
+            if (error instanceof GraphQLError) return [error];
+            throw error;
+          }
+        });
         return ({ result, setResult }) => {
           if (result.length > 0) setResult(result.map((e) => recode(e as GraphQLError)));
         };
       },
     },
+    useCostBudget(limits.maxCost),
     timeBudget(limits.timeBudgetMs),
   ];
   if (!limits.introspection) plugins.push(useDisableIntrospection() as Plugin);
@@ -67,6 +79,10 @@ function timeBudget(ms: number): Plugin {
         const signal = outer ? AbortSignal.any([outer, budget.signal]) : budget.signal;
         try {
           return await executeFn({ ...args, signal } as typeof args);
+        } catch (error) {
+          // An answer, not a crash, on every transport: the executor rejects with the abort reason.
+          if (error instanceof DomainError && error === budget.signal.reason) return { errors: [toGraphQLError(error)] };
+          throw error;
         } finally {
           clearTimeout(timer);
         }

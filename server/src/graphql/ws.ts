@@ -26,7 +26,14 @@ export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, conf
   });
   const wsServer = useServer<Record<string, unknown>, { request: IncomingMessage }>(
     {
-      execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
+      // Whatever yoga's HTTP path would answer as an error result is an error result here too, not a closed socket.
+      execute: async (args) => {
+        try {
+          return (await (args.rootValue as Enveloped).execute(args)) as never;
+        } catch (error) {
+          return { errors: [error instanceof DomainError ? toGraphQLError(error) : toGraphQLError(new DomainError('INTERNAL', 'Something went wrong on the server; it has been logged'))] } as never;
+        }
+      },
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
