@@ -6,11 +6,14 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 // up from the current directory.
 const requireFromWeb = createRequire(new URL('./web/package.json', import.meta.url));
 const { preset: clientPreset } = requireFromWeb('@graphql-codegen/client-preset');
+// The client preset emits only the enums its operations use, so the schema's enums (ErrorCode: no field returns
+// it) come from the `typescript` plugin too, in a file of their own.
 
 const config: CodegenConfig = {
   schema: 'schema.graphql',
   documents: ['web/src/**/*.{ts,svelte}', '!web/src/lib/graphql/generated/**'],
   ignoreNoDocuments: true,
+  pluginLoader: (name: string) => requireFromWeb(name),
   generates: {
     'web/src/lib/graphql/generated/': {
       preset: clientPreset,
@@ -25,6 +28,11 @@ const config: CodegenConfig = {
           Decimal: { input: 'string', output: 'string' },
         },
       },
+    },
+    // Every enum of the schema as a value too (`Object.values(ErrorCode)`), for code and tests that list them.
+    'web/src/lib/graphql/generated/enums.ts': {
+      plugins: ['typescript'],
+      config: { onlyEnums: true, enumsAsConst: true, namingConvention: { enumValues: 'keep' } },
     },
   },
 };

@@ -1,37 +1,49 @@
 import type { CombinedError } from '@urql/core';
+import type { ErrorCode } from './generated/enums';
 
-/** A translation key (in the `errors.` namespace) and its values, ready for `$_(key, { values })`. */
+/** A translation key (most in the `errors.` namespace) and its values, ready for `$_(key, { values })`. */
 export interface ErrorMessage {
   key: string;
   values?: Record<string, string | number>;
 }
 
+/** A code the client gives a failure itself, beside the server's ErrorCodes. */
+type ClientErrorCode = 'NETWORK';
+
 /**
- * The one place where a stable error code becomes a message: GraphQL `extensions.code`s and the codes that
- * POST /auth/login answers with. Unknown codes (and masked server errors) read as "something went wrong".
+ * The one place where a stable error code becomes a message: GraphQL `extensions.code`s and the `code` of the
+ * plain routes' JSON errors. Keyed by the schema's ErrorCode, so a code the server adds fails `svelte-check`
+ * until it has a message. Unknown codes read as "something went wrong".
  */
-const MESSAGE_KEYS: Record<string, string> = {
+const MESSAGE_KEYS: Record<ErrorCode | ClientErrorCode, string> = {
   UNAUTHENTICATED: 'errors.unauthenticated',
   FORBIDDEN: 'errors.forbidden',
   BAD_INPUT: 'errors.bad_input',
   NOT_FOUND: 'errors.not_found',
+  TOO_COMPLEX: 'errors.too_complex',
+  TIMEOUT: 'errors.timeout',
+  LIMIT_REACHED: 'errors.limit_reached',
+  RETRY_LATER: 'errors.retry_later',
   ALREADY_BILLED: 'errors.already_billed',
   ALREADY_PAID: 'errors.already_paid',
   NOTHING_TO_BILL: 'errors.nothing_to_bill',
   SLURM_UNAVAILABLE: 'errors.slurm_unavailable',
   INVALID_CREDENTIALS: 'errors.invalid_credentials',
+  // when the server says how long the lock lasts, messageForCode answers errors.locked with the minutes
+  LOCKED: 'errors.locked_later',
   CSRF: 'errors.csrf',
+  INTERNAL: 'errors.unexpected',
   NETWORK: 'errors.network',
 };
 
+const hasMessage = (code: string): code is keyof typeof MESSAGE_KEYS => Object.hasOwn(MESSAGE_KEYS, code);
+
 export function messageForCode(code: string | null | undefined, details: { retryAfterSeconds?: number | null } = {}): ErrorMessage {
-  if (code === 'LOCKED') {
-    const seconds = details.retryAfterSeconds;
-    return seconds && seconds > 0
-      ? { key: 'errors.locked', values: { minutes: Math.max(1, Math.ceil(seconds / 60)) } }
-      : { key: 'errors.locked_later' };
+  const seconds = details.retryAfterSeconds;
+  if (code === 'LOCKED' && seconds && seconds > 0) {
+    return { key: 'errors.locked', values: { minutes: Math.max(1, Math.ceil(seconds / 60)) } };
   }
-  return { key: MESSAGE_KEYS[code ?? ''] ?? 'errors.unexpected' };
+  return { key: code && hasMessage(code) ? MESSAGE_KEYS[code] : 'errors.unexpected' };
 }
 
 /** The first stable code in an urql error; `NETWORK` when the server could not be reached. */
@@ -39,8 +51,6 @@ export function errorCode(error: CombinedError): string {
   for (const graphQLError of error.graphQLErrors) {
     const code = graphQLError.extensions?.code;
     if (typeof code === 'string') return code;
-    // yoga's CSRF prevention answers 403 with a plain message and no code
-    if (/csrf/i.test(graphQLError.message)) return 'CSRF';
   }
   if (error.networkError) return 'NETWORK';
   return 'INTERNAL';

@@ -1,0 +1,50 @@
+/** The `extensions.code` of every error this API answers with */
+export const ErrorCode = {
+  ALREADY_BILLED: 'ALREADY_BILLED',
+  ALREADY_PAID: 'ALREADY_PAID',
+  BAD_INPUT: 'BAD_INPUT',
+  CSRF: 'CSRF',
+  FORBIDDEN: 'FORBIDDEN',
+  INTERNAL: 'INTERNAL',
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  LIMIT_REACHED: 'LIMIT_REACHED',
+  LOCKED: 'LOCKED',
+  NOTHING_TO_BILL: 'NOTHING_TO_BILL',
+  NOT_FOUND: 'NOT_FOUND',
+  RETRY_LATER: 'RETRY_LATER',
+  SLURM_UNAVAILABLE: 'SLURM_UNAVAILABLE',
+  TIMEOUT: 'TIMEOUT',
+  TOO_COMPLEX: 'TOO_COMPLEX',
+  UNAUTHENTICATED: 'UNAUTHENTICATED'
+} as const;
+
+export type ErrorCode = typeof ErrorCode[keyof typeof ErrorCode];
+export const ReceiptStatus = {
+  paid: 'paid',
+  pending: 'pending'
+} as const;
+
+export type ReceiptStatus = typeof ReceiptStatus[keyof typeof ReceiptStatus];
+export const Role = {
+  admin: 'admin',
+  operator: 'operator',
+  user: 'user'
+} as const;
+
+export type Role = typeof Role[keyof typeof Role];
+export const Tier = {
+  gov: 'gov',
+  mu: 'mu',
+  private: 'private'
+} as const;
+
+export type Tier = typeof Tier[keyof typeof Tier];
+export const UsageGroup = {
+  account: 'account',
+  month: 'month',
+  partition: 'partition',
+  tier: 'tier',
+  user: 'user'
+} as const;
+
+export type UsageGroup = typeof UsageGroup[keyof typeof UsageGroup];
