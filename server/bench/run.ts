@@ -6,10 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { systemMeta } from '../src/audit/recorder.ts';
 import { ensureRates } from '../src/billing/rates.ts';
 import { listJobs, usageBuckets } from '../src/billing/usage.ts';
 import { type Db, openDatabase } from '../src/db/client.ts';
+import { buildApp } from '../src/app.ts';
+import { createSession } from '../src/auth/sessions.ts';
+import { loadConfig } from '../src/config.ts';
 import { upsertJobs } from '../src/jobs/ledger.ts';
 import { syncJobs } from '../src/jobs/sync.ts';
 import type { Exec } from '../src/lib/exec.ts';
@@ -99,6 +103,47 @@ async function openLedger(file: string): Promise<Db> {
   return db;
 }
 
+/** What one GraphQL request costs on the full ledger: an abusive one refused, the heaviest ones the limits accept. */
+async function benchRequests(ledgerFile: string, dir: string, row: (...cells: string[]) => void) {
+  const config = loadConfig({
+    DATABASE_URL: `file:${ledgerFile}`,
+    INSTANCE_DIR: dir,
+    ADMIN_PASSWORD: 'bench-admin-password',
+    WEB_HANDLER: '',
+    SYNC_INTERVAL_SEC: '0',
+    PAM_ENABLED: '0',
+    LOG_LEVEL: 'silent',
+  });
+  const app = await buildApp(config, { logger: pino({ level: 'silent' }) });
+  try {
+    const admin = await app.db.user.findUniqueOrThrow({ where: { username: 'admin' } });
+    const { token } = await createSession(app.db, admin.id, 1);
+    const post = async (query: string) => {
+      const res = await app.yoga.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-graphql-yoga-csrf': '1', cookie: `session=${token}` },
+        body: JSON.stringify({ query }),
+      });
+      return (await res.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+    };
+    const cpuOf = async (query: string) => {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const body = await post(query);
+      const used = process.cpuUsage(cpu);
+      return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, code: body.errors?.[0]?.extensions?.code ?? 'ok' };
+    };
+    const flood = `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: jobs(first: 1000) { edges { node { key cost { cost } } } totals { cost } }`).join(' ')} }`;
+    await cpuOf(flood);
+    const refused = await cpuOf(flood);
+    row('e1', `1,000 aliases of a 1,000-job page (${refused.code})`, `${refused.ms.toFixed(1)} ms`, `${refused.cpuMs.toFixed(1)} ms CPU`, '');
+    const page = await cpuOf('{ jobs(first: 1000) { edges { node { key jobId user name state end cpus gpus memMiB receiptId cost { cpuHours gpuHours memGBHours cost } } } totals { jobs cost } } }');
+    row('e2', `one 1,000-job page with costs and totals (${page.code})`, `${page.ms.toFixed(0)} ms`, `${page.cpuMs.toFixed(0)} ms CPU`, '');
+  } finally {
+    await app.stop();
+  }
+}
+
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hpc-bench-'));
   const rows: string[][] = [];
@@ -158,6 +203,7 @@ async function main() {
     } finally {
       await db.$disconnect();
     }
+    await benchRequests(ledgerFile, dir, row);
     row('', 'process peak RSS (getrusage maxrss)', mib(process.resourceUsage().maxRSS * 1024), '', '');
     printTable(['', 'step', 'time', 'rate', 'peak RSS'], rows);
   } finally {
