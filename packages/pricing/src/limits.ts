@@ -2,14 +2,18 @@
  * The ledger prices jobs in 64-bit SQL integers (server/src/billing/usage.ts): per job, satang =
  * (U / D)·secs + round((U % D)·secs / D), with U = cpus·1024·cpuRate + gpus·1024·gpuRate + memMiB·memRate
  * in micro-THB and D = 3600·1024·10⁴. These bounds keep every intermediate of that formula below 2⁶³ − 1
- * for any job within LARGEST_JOB at any rates up to MAX_RATE_THB_PER_HOUR (limits.test.ts checks it).
+ * for any job within LARGEST_JOB at any rates up to MAX_RATE_THB_PER_HOUR (limits.test.ts checks it). Sums over
+ * many jobs are split so they never overflow (usage.ts), and receipt amounts are 64-bit columns.
  */
 
-/** The largest job the ledger holds: 4M CPUs, 256k GPUs, 4 PiB of memory, for three years. */
+/**
+ * The largest job the ledger holds: 4M CPUs, 256k GPUs, 2 PiB of memory, for three years. Memory stops at
+ * 2³¹ − 1 MiB because the ledger and the API carry it as a 32-bit Int.
+ */
 export const LARGEST_JOB = {
   cpus: 2 ** 22,
   gpus: 2 ** 18,
-  memMiB: 2 ** 32,
+  memMiB: 2 ** 31 - 1,
   elapsedSeconds: 3 * 365 * 86_400,
 } as const;
 

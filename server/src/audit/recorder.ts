@@ -8,7 +8,7 @@ export type AuditEvent =
   | { action: 'auth.lockout.start' | 'auth.lockout.active' | 'auth.lockout.end'; target: string; extra?: Record<string, unknown> }
   | { action: 'auth.logout'; target: string }
   | { action: 'rates.update'; target: string; extra: { old: unknown; new: unknown } }
-  | { action: 'receipt.create'; target: string; extra: { items: number; totalSatang: number; cutoff: string } }
+  | { action: 'receipt.create'; target: string; extra: { items: number; /** exact, as text: satang can pass 2^53 */ totalSatang: string; cutoff: string } }
   | { action: 'receipt.paid'; target: string; extra?: Record<string, unknown> }
   | { action: 'jobs.sync'; target: string; extra: Record<string, unknown> }
   | { action: 'token.create' | 'token.revoke'; target: string; extra?: Record<string, unknown> };

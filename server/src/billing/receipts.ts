@@ -1,7 +1,6 @@
 import { recordAudit, type RequestMeta } from '../audit/recorder.ts';
 import type { Db } from '../db/client.ts';
 import { dialect } from '../db/dialect.ts';
-import { retryOnConflict } from '../db/retry.ts';
 import { DomainError } from '../errors.ts';
 import { costOfUnits } from '@hpc-accounting/pricing/cost';
 import { jobWhere } from './usage.ts';
@@ -31,7 +30,7 @@ export async function createReceipt(db: Db, username: string, cutoff: Date, meta
     throw new ReceiptError('BAD_INPUT', `the cut-off ${cutoff.toISOString()} is in the future; only finished usage can be billed`);
   }
   try {
-    return await retryOnConflict(() => db.$transaction(async (tx) => {
+    return await db.$transaction(async (tx) => {
       const user = await tx.user.findUnique({ where: { username } });
       if (!user) throw new ReceiptError('NOT_FOUND', `no user named "${username}"`);
       const rate = await tx.rate.findUnique({ where: { tier: user.tier } });
@@ -61,22 +60,22 @@ export async function createReceipt(db: Db, username: string, cutoff: Date, meta
           cpuPerHour: rate.cpuPerHour,
           gpuPerHour: rate.gpuPerHour,
           memGBPerHour: rate.memGBPerHour,
-          costSatang: Number(c.costSatang),
+          costSatang: c.costSatang,
         };
       });
       // An invoice's total is the sum of its lines, each already rounded to the satang.
-      const totalSatang = items.reduce((sum, i) => sum + i.costSatang, 0);
+      const totalSatang = items.reduce((sum, i) => sum + i.costSatang, 0n);
       const receipt = await tx.receipt.create({
         data: { userId: user.id, tier: user.tier, cutoff, createdBy: meta.actor ?? username, totalSatang },
       });
       await tx.receiptItem.createMany({ data: items.map((i) => ({ ...i, receiptId: receipt.id })) });
       await recordAudit(
         tx,
-        { action: 'receipt.create', target: String(receipt.id), extra: { items: items.length, totalSatang, cutoff: cutoff.toISOString() } },
+        { action: 'receipt.create', target: String(receipt.id), extra: { items: items.length, totalSatang: totalSatang.toString(), cutoff: cutoff.toISOString() } },
         meta,
       );
       return receipt;
-    }));
+    });
   } catch (error) {
     if (dialect.isUniqueViolation(error)) {
       throw new ReceiptError('ALREADY_BILLED', 'some of these jobs were billed by another receipt at the same moment; nothing was written, try again');
@@ -87,7 +86,7 @@ export async function createReceipt(db: Db, username: string, cutoff: Date, meta
 
 /** Marks a pending receipt paid; paying twice is an error that changes nothing. */
 export async function markReceiptPaid(db: Db, id: number, meta: RequestMeta) {
-  return retryOnConflict(() => db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const receipt = await tx.receipt.findUnique({ where: { id } });
     if (!receipt) throw new ReceiptError('NOT_FOUND', `no receipt ${id}`);
     if (receipt.status === 'paid') {
@@ -99,7 +98,7 @@ export async function markReceiptPaid(db: Db, id: number, meta: RequestMeta) {
       data: { status: 'paid', paidAt: new Date(), paidBy: meta.actor },
     });
     if (count !== 1) throw new ReceiptError('ALREADY_PAID', `receipt ${id} was already paid`);
-    await recordAudit(tx, { action: 'receipt.paid', target: String(id), extra: { totalSatang: receipt.totalSatang } }, meta);
+    await recordAudit(tx, { action: 'receipt.paid', target: String(id), extra: { totalSatang: receipt.totalSatang.toString() } }, meta);
     return tx.receipt.findUniqueOrThrow({ where: { id } });
-  }));
+  });
 }

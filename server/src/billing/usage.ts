@@ -72,6 +72,25 @@ const GROUP_SQL: Record<Exclude<UsageGroup, 'tier'>, Prisma.Sql> = {
 const D = 3600n * 1024n * 10_000n;
 
 /**
+ * Each job's value fits 64 bits (LARGEST_JOB), but a sum over many need not, and SQLite's SUM fails
+ * on overflow: sum the quotient and the remainder by 10⁹ apart (each sum fits for billions of jobs)
+ * and join them exactly in BigInt.
+ */
+const SPLIT = 1_000_000_000n;
+const SPLIT_SUMS: Array<[string, (d: Prisma.Sql) => Prisma.Sql]> = [
+  ['cpuSec', () => Prisma.sql`"cpus" * "secs"`],
+  ['gpuSec', () => Prisma.sql`"gpus" * "secs"`],
+  ['memSec', () => Prisma.sql`"mem" * "secs"`],
+  [
+    'cost',
+    (d) => Prisma.sql`CASE WHEN "billedCost" IS NOT NULL THEN "billedCost"
+               ELSE ("U" / ${d}) * "secs" + (2 * ("U" % ${d}) * "secs" + ${d}) / (2 * ${d}) END`,
+  ],
+];
+const splitSum = (name: string, expr: (d: Prisma.Sql) => Prisma.Sql, d: Prisma.Sql) =>
+  Prisma.sql`SUM((${expr(d)}) / ${Prisma.raw(SPLIT.toString())}) AS ${Prisma.raw(`"${name}_hi"`)}, SUM((${expr(d)}) % ${Prisma.raw(SPLIT.toString())}) AS ${Prisma.raw(`"${name}_lo"`)}`;
+
+/**
  * Totals computed by the database: each job's cost rounded to the satang (at the rate of its
  * owner's tier now, or as its receipt billed it), then summed per group. A total therefore always
  * equals the sum of the per-job costs shown beside it, and a receipt's total the sum of its items.
@@ -97,11 +116,7 @@ export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonl
     SELECT ${Prisma.join([...outerGroups, Prisma.sql`1 AS "one"`], ', ')},
       COUNT(*) AS "jobs",
       SUM("secs") AS "elapsed",
-      SUM("cpus" * "secs") AS "cpuSec",
-      SUM("gpus" * "secs") AS "gpuSec",
-      SUM("mem" * "secs") AS "memSec",
-      SUM(CASE WHEN "billedCost" IS NOT NULL THEN "billedCost"
-               ELSE ("U" / ${d}) * "secs" + (2 * ("U" % ${d}) * "secs" + ${d}) / (2 * ${d}) END) AS "cost"
+      ${Prisma.join(SPLIT_SUMS.map(([name, expr]) => splitSum(name, expr, d)), ',\n      ')}
     FROM (
       SELECT ${Prisma.join([...selectGroups, Prisma.sql`1 AS "one"`], ', ')},
         CAST(j."elapsedSeconds" AS INTEGER) AS "secs",
@@ -118,6 +133,7 @@ export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonl
     )
     ${groups.length ? Prisma.sql`GROUP BY ${Prisma.join(outerGroups, ', ')} ORDER BY ${Prisma.join(outerGroups, ', ')}` : Prisma.empty}`;
   const big = (v: unknown) => BigInt((v as number | bigint | null) ?? 0);
+  const joined = (r: Record<string, unknown>, name: string) => big(r[`${name}_hi`]) * SPLIT + big(r[`${name}_lo`]);
   return rows
     .filter((r) => Number(r.jobs) > 0)
     .map((r) => ({
@@ -125,11 +141,11 @@ export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonl
       sums: {
         jobs: Number(r.jobs),
         elapsedSeconds: Number(r.elapsed ?? 0),
-        cpuSeconds: big(r.cpuSec),
-        gpuSeconds: big(r.gpuSec),
-        memMiBSeconds: big(r.memSec),
+        cpuSeconds: joined(r, 'cpuSec'),
+        gpuSeconds: joined(r, 'gpuSec'),
+        memMiBSeconds: joined(r, 'memSec'),
       },
-      costSatang: big(r.cost),
+      costSatang: joined(r, 'cost'),
     }));
 }
 
