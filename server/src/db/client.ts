@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { applyMigrations } from './migrate.ts';
+import { retryOnConflict } from './retry.ts';
 import { serializedAdapter } from './serialized-adapter.ts';
 
 export type Db = PrismaClient;
@@ -11,11 +12,28 @@ export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 const migrationsDir = path.resolve(import.meta.dirname, '../../../prisma/migrations');
 
+/**
+ * Every transaction of the app runs again, a bounded number of times, when the database refuses
+ * it for a conflict with another connection's write (another process on the same file), and then
+ * answers RETRY_LATER instead of a driver error. Each transaction is a closed function of its
+ * inputs, so running it again is safe; a single statement outside one waits on the busy timeout.
+ */
+function retryingTransactions(client: PrismaClient): PrismaClient {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === '$transaction') {
+        return (...args: Parameters<PrismaClient['$transaction']>) => retryOnConflict(() => target.$transaction(...args));
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
+
 /** Opens the SQLite database, applying pending migrations first. */
 export function openDatabase(databaseFile: string): Db {
   mkdirSync(path.dirname(databaseFile), { recursive: true });
   applyMigrations(databaseFile, migrationsDir);
   // busy timeout: concurrent writers (receipts, audit) wait for the lock instead of failing.
   const adapter = serializedAdapter(new PrismaBetterSqlite3({ url: `file:${databaseFile}`, timeout: 10_000 }));
-  return new PrismaClient({ adapter });
+  return retryingTransactions(new PrismaClient({ adapter }));
 }
