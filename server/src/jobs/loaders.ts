@@ -1,5 +1,8 @@
+import { type CostBreakdown, costOfUnits } from '@hpc-accounting/pricing/cost';
 import DataLoader from 'dataloader';
 import type { Db } from '../db/client.ts';
+import { notFound } from '../errors.ts';
+import type { JobRecordRow } from './ledger.ts';
 import { listJobs, type UsageFilter, type UsageGroup, usageBuckets, usageTotals } from '../billing/usage.ts';
 
 /**
@@ -7,7 +10,7 @@ import { listJobs, type UsageFilter, type UsageGroup, usageBuckets, usageTotals 
  * these, so one request reads each thing once however many fields want it.
  */
 export function createLoaders(db: Db, defaultTier = 'mu') {
-  return {
+  const loaders = {
     /** Pages of the job connection, keyed by filter and cursor. */
     jobPage: new DataLoader(
       (keys: readonly { filter: UsageFilter; first: number; after?: string | null }[]) =>
@@ -46,6 +49,23 @@ export function createLoaders(db: Db, defaultTier = 'mu') {
       const rows = await db.user.findMany({ where: { username: { in: [...usernames] } }, select: { username: true, tier: true } });
       return usernames.map((u) => rows.find((r) => r.username === u)?.tier ?? defaultTier);
     }),
+  };
+  return {
+    ...loaders,
+    /** A job's cost: as its receipt billed it, else at the current rate of its owner's tier. */
+    jobCost: new DataLoader<JobRecordRow, CostBreakdown, string>(
+      (jobs) =>
+        Promise.all(
+          jobs.map(async (job) => {
+            const billed = await loaders.receiptItemOfJob.load(job.key);
+            if (billed) return costOfUnits(job, job.elapsedSeconds, billed);
+            const tier = await loaders.tierOf.load(job.user);
+            const rate = await loaders.rate.load(tier).catch(() => null);
+            return rate ? costOfUnits(job, job.elapsedSeconds, rate) : notFound(`no rate is set for tier "${tier}"`);
+          }),
+        ),
+      { cacheKeyFn: (job) => job.key },
+    ),
   };
 }
 

@@ -1,9 +1,7 @@
 import { builder } from '../builder.ts';
-import { costOfUnits } from '@hpc-accounting/pricing/cost';
 import type { JobRecordRow } from '../jobs/ledger.ts';
 import { CostRef } from './cost.ts';
 import { pageSize } from './paging.ts';
-import { loadRate } from './rate.ts';
 
 export const JobRef = builder.objectRef<JobRecordRow>('Job').implement({
   description: 'One Slurm job from the ledger (steps folded in)',
@@ -32,12 +30,8 @@ export const JobRef = builder.objectRef<JobRecordRow>('Job').implement({
     cost: t.field({
       type: CostRef,
       description: "As its receipt billed it; unbilled, at the current rate of the owner's tier",
-      resolve: async (job, _args, ctx) => {
-        const billed = await ctx.loaders.receiptItemOfJob.load(job.key);
-        if (billed) return costOfUnits(job, job.elapsedSeconds, billed);
-        const tier = await ctx.loaders.tierOf.load(job.user);
-        return costOfUnits(job, job.elapsedSeconds, await loadRate(ctx, tier));
-      },
+      // Once per job and request, however many aliases or pages show it.
+      resolve: (job, _args, ctx) => ctx.loaders.jobCost.load(job),
     }),
   }),
 });

@@ -5,6 +5,9 @@ import { pageSize } from './paging.ts';
 import { JobRef } from './job.ts';
 import { TierEnum } from './user.ts';
 
+/** What a field that aggregates the ledger counts against the cost budget (graphql/cost.ts). */
+export const LEDGER_SCAN_COST = 20_000;
+
 const UsageGroupEnum = builder.enumType('UsageGroup', { values: USAGE_GROUPS });
 
 export const JobFilterInput = builder.inputType('JobFilter', {
@@ -75,6 +78,7 @@ const JobConnectionRef = builder.objectRef<JobPage>('JobConnection').implement({
     totals: t.field({
       type: UsageTotalsRef,
       description: 'Of the whole filtered set, not only this page',
+      extensions: { cost: LEDGER_SCAN_COST },
       resolve: ({ filter }, _a, ctx) => ctx.loaders.usageTotals.load(filter),
     }),
   }),
@@ -106,6 +110,7 @@ builder.queryField('usage', (t) =>
   t.field({
     type: [UsageBucketRef],
     description: 'Usage totals grouped by user, month, account, partition and/or tier',
+    extensions: { cost: LEDGER_SCAN_COST },
     args: {
       filter: t.arg({ type: JobFilterInput }),
       groupBy: t.arg({ type: [UsageGroupEnum], required: true }),
