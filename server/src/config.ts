@@ -205,7 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxAliases: int(env, 'GRAPHQL_MAX_ALIASES', 30, 0),
       maxTokens: int(env, 'GRAPHQL_MAX_TOKENS', 5000, 10),
       maxDirectives: int(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 0),
-      maxCost: int(env, 'GRAPHQL_MAX_COST', 1_000_000, 1),
+      maxCost: int(env, 'GRAPHQL_MAX_COST', 500_000, 1),
       maxBodyBytes: int(env, 'GRAPHQL_MAX_BODY_BYTES', 2 * 1024 * 1024, 1024),
       timeBudgetMs: int(env, 'GRAPHQL_TIME_BUDGET_MS', 10_000, 100),
       introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),

@@ -98,7 +98,7 @@ export function createServices({ db, config, pubsub }: ServiceDeps) {
     },
     sync: {
       run: (from: Date, to: Date, meta: RequestMeta) => syncJobs(db, sources, { from, to, trigger: 'admin' }, meta, slurmTimeoutMs),
-      latest: (range: { from?: Date | null; to?: Date | null }) => latestSync(db, range),
+      latest: async (range: { from?: Date | null; to?: Date | null }) => latestSync(db, range),
     },
   };
 }

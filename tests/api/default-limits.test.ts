@@ -1,4 +1,5 @@
-import { print, type DocumentNode } from 'graphql';
+import { type DocumentNode, type FragmentDefinitionNode, Kind, type OperationDefinitionNode, print } from 'graphql';
+import { operationCost } from '../../server/src/graphql/cost.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as operations from '../../web/src/lib/graphql/generated/graphql.ts';
 import { startTestApp, type TestApp } from './harness.ts';
@@ -116,9 +117,17 @@ describe('the default limits on the demo data', () => {
     expect(documents.length).toBeGreaterThan(10);
     // Parse and validate through the server's own pipeline (subscriptions too, which a POST would hold open).
     const { parse, validate, schema } = t.app.yoga.getEnveloped({ req: {} as never });
+    const maxCost = t.app.deps.config.graphql.maxCost;
     for (const [name, document] of documents) {
-      const errors = validate(schema, parse(print(document)));
+      const parsed = parse(print(document)) as DocumentNode;
+      const errors = validate(schema, parsed);
       expect(errors.map((e: { message: string }) => e.message), name).toEqual([]);
+      // At the page sizes of the schema's defaults (the web passes smaller ones), a tenth of the budget at most.
+      const operation = parsed.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+      const fragments = Object.fromEntries(
+        parsed.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+      );
+      if (operation) expect(operationCost(schema, operation, fragments, {}), name).toBeLessThan(maxCost / 10);
     }
   });
 });

@@ -1,7 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 import { dialect } from '../db/dialect.ts';
-import { badInput } from '../errors.ts';
+import { badInput, DomainError } from '../errors.ts';
 import { parseRate } from '@hpc-accounting/pricing/money';
 
 /** Which ledger jobs a view covers. Only finished jobs (with an end) count as usage. */
@@ -77,6 +77,9 @@ const D = 3600n * 1024n * 10_000n;
  * and join them exactly in BigInt.
  */
 const SPLIT = 1_000_000_000n;
+
+/** Most groups one usage answer holds (every list the API answers is bounded). */
+export const MAX_BUCKETS = 10_000;
 const SPLIT_SUMS: Array<[string, (d: Prisma.Sql) => Prisma.Sql]> = [
   ['cpuSec', () => Prisma.sql`"cpus" * "secs"`],
   ['gpuSec', () => Prisma.sql`"gpus" * "secs"`],
@@ -131,7 +134,11 @@ export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonl
       LEFT JOIN "rates" r ON r."tier" = ${tierSql}
       WHERE ${sqlWhere(filter)}
     )
-    ${groups.length ? Prisma.sql`GROUP BY ${Prisma.join(outerGroups, ', ')} ORDER BY ${Prisma.join(outerGroups, ', ')}` : Prisma.empty}`;
+    ${groups.length ? Prisma.sql`GROUP BY ${Prisma.join(outerGroups, ', ')} ORDER BY ${Prisma.join(outerGroups, ', ')}` : Prisma.empty}
+    LIMIT ${MAX_BUCKETS + 1}`;
+  if (rows.length > MAX_BUCKETS) {
+    throw new DomainError('TOO_COMPLEX', `this grouping has more than ${MAX_BUCKETS} groups: narrow the filter or group by fewer fields`, { maxBuckets: MAX_BUCKETS });
+  }
   const big = (v: unknown) => BigInt((v as number | bigint | null) ?? 0);
   const joined = (r: Record<string, unknown>, name: string) => big(r[`${name}_hi`]) * SPLIT + big(r[`${name}_lo`]);
   return rows

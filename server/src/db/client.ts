@@ -37,3 +37,8 @@ export function openDatabase(databaseFile: string): Db {
   const adapter = serializedAdapter(new PrismaBetterSqlite3({ url: `file:${databaseFile}`, timeout: 10_000 }));
   return retryingTransactions(new PrismaClient({ adapter }));
 }
+
+/** For /healthz: the database answers. */
+export async function checkDatabase(db: Db) {
+  await db.$queryRawUnsafe('SELECT 1');
+}

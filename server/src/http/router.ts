@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import type { SessionViewer } from '../auth/sessions.ts';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/client.ts';
+import { checkDatabase, type Db } from '../db/client.ts';
 import type { GraphQLServer } from '../graphql/yoga.ts';
 import { appendSetCookie, ensureCsrfCookie, securityHeaders } from './csrf.ts';
 import { handleExport } from './exports.ts';
@@ -48,7 +48,7 @@ export function createRouter({ db, config, log, yoga, resolveSession, auth, form
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/graphql') return await yoga(req, res);
       if (url.pathname === '/healthz') {
-        await db.$queryRawUnsafe('SELECT 1');
+        await checkDatabase(db);
         return sendJson(res, 200, { ok: true });
       }
       // The app's hashed assets need no viewer: serve them without a session lookup per file.
