@@ -165,20 +165,39 @@ describe('introspection and suggestions in production', () => {
   });
   afterAll(() => prod.close());
 
-  const ask = async (query: string) => {
+  const ask = async (query: string, headers: Record<string, string> = {}) => {
     const res = await fetch(`http://127.0.0.1:${prodPort}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-graphql-yoga-csrf': '1' },
+      headers: { 'content-type': 'application/json', 'x-graphql-yoga-csrf': '1', ...headers },
       body: JSON.stringify({ query }),
     });
     return (await res.json()) as Result;
   };
+  const askOverSocket = (query: string, headers: Record<string, string> = {}) =>
+    new Promise<Result>((resolve) => {
+      const client = createClient({
+        url: `ws://127.0.0.1:${prodPort}/graphql`,
+        retryAttempts: 0,
+        webSocketImpl: class extends WebSocket {
+          constructor(address: string, protocols?: string | string[]) {
+            super(address, protocols, { headers });
+          }
+        },
+      });
+      client.subscribe({ query }, { next: (v) => resolve(v as Result), error: (e) => resolve({ errors: e as any[] }), complete: () => {} });
+    });
 
-  it('refuses introspection to anyone', async () => {
-    const r = await ask('{ __schema { types { name } } }');
-    expect(r.data?.__schema).toBeUndefined();
-    expect(codesOf(r).length).toBeGreaterThan(0);
-    expect(codesOf(r).every((c) => c === 'BAD_INPUT')).toBe(true);
+  it('refuses introspection to an anonymous caller, over HTTP and WebSocket', async () => {
+    for (const r of [await ask('{ __schema { types { name } } }'), await askOverSocket('{ __type(name: "Query") { name } }')]) {
+      expect(r.data?.__schema ?? r.data?.__type ?? undefined).toBeUndefined();
+      expect(codesOf(r)).toEqual(['BAD_INPUT']);
+    }
+  });
+
+  it("answers it to a logged-in caller, as a datasource's health check asks", async () => {
+    const cookie = await prod.cookieFor('alice');
+    expect((await ask('{ __schema { queryType { name } } }', { cookie })).data.__schema.queryType.name).toBe('Query');
+    expect((await askOverSocket('{ __schema { queryType { name } } }', { cookie })).data!.__schema.queryType.name).toBe('Query');
   });
 
   it('names no field in a "Did you mean" suggestion', async () => {

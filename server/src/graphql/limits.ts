@@ -1,5 +1,4 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.ts';
@@ -57,7 +56,6 @@ export function limitPlugins(limits: Config['graphql']): Plugin[] {
     useCostBudget(limits.maxCost),
     timeBudget(limits.timeBudgetMs),
   ];
-  if (!limits.introspection) plugins.push(useDisableIntrospection() as Plugin);
   return plugins;
 }
 

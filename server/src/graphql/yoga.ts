@@ -12,6 +12,7 @@ import { schema } from '../schema/index.ts';
 import { useCredentialLifetime } from './credential-lifetime.ts';
 import { CSRF_HEADER, useCsrfHeader } from './csrf.ts';
 import { createMaskError, toGraphQLError } from './errors.ts';
+import { useIntrospectionGate } from './introspection.ts';
 import { limitPlugins } from './limits.ts';
 
 /** What yoga is handed per request: the Node request on HTTP, plus `transport` on the WebSocket. */
@@ -68,6 +69,7 @@ export function createGraphQL({ deps, config, log, resolveSession }: GraphQLDeps
     plugins: [
       useCsrfHeader(),
       ...limitPlugins(config.graphql),
+      useIntrospectionGate(config.graphql.introspection),
       readOnlyTokens,
       useCredentialLifetime(),
     ],
