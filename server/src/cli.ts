@@ -49,7 +49,7 @@ async function main(argv: string[]) {
           console.log(`  fetched ${p.fetched.jobs} jobs from ${p.fetched.source}`);
         }
         if (p.stored !== undefined) process.stdout.write(`\r  stored ${p.stored} jobs`);
-      });
+      }, config.auth.defaultTier);
       process.stdout.write('\n');
       console.log(`done: ${run.jobCount} jobs from ${run.source} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       return 0;

@@ -51,6 +51,10 @@ export interface Config {
     rolesFromSlurm: { path: string; timeoutMs: number } | null;
   };
   webHandlerPath: string | null;
+  /** The center's IANA time zone: calendar days and months of usage series unless a query names another. */
+  timeZone: string;
+  /** Most rows one usage series answers. */
+  seriesMaxRows: number;
   /** Limits of one GraphQL request, on every transport; defaults no dashboard or page meets. */
   graphql: {
     maxDepth: number;
@@ -100,6 +104,16 @@ function tier(env: Env, name: string): 'mu' | 'gov' | 'private' {
   const raw = env[name] || 'mu';
   if (raw !== 'mu' && raw !== 'gov' && raw !== 'private') {
     throw new ConfigError(`${name} must be one of mu, gov, private, got "${raw}"`);
+  }
+  return raw;
+}
+
+function timeZone(env: Env): string {
+  const raw = env.TIME_ZONE || 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: raw });
+  } catch {
+    throw new ConfigError(`TIME_ZONE must be an IANA time zone such as Asia/Bangkok or UTC, got "${raw}"`);
   }
   return raw;
 }
@@ -200,6 +214,8 @@ export function loadConfig(env: Env = process.env): Config {
         ? { path: env.SACCTMGR_PATH || 'sacctmgr', timeoutMs: int(env, 'SACCTMGR_TIMEOUT_MS', 10_000, 100) }
         : null,
     },
+    timeZone: timeZone(env),
+    seriesMaxRows: int(env, 'SERIES_MAX_ROWS', 10_000, 1),
     graphql: {
       maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 1),
       maxAliases: int(env, 'GRAPHQL_MAX_ALIASES', 30, 0),

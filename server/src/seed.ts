@@ -1,4 +1,5 @@
 import { ensureRates } from './billing/rates.ts';
+import { ensureRollups } from './rollups/store.ts';
 import { hashPassword } from './auth/passwords.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
@@ -14,6 +15,7 @@ export const DEMO_USERS = [
 
 export async function seed(db: Db, config: Config, log: (msg: string) => void) {
   await ensureRates(db);
+  await ensureRollups(db, config.auth.defaultTier);
 
   const admin = await db.user.findUnique({ where: { username: config.adminUsername } });
   if (!config.adminPasswordGenerated) {

@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { latestSync, syncJobs } from './jobs/sync.ts';
 import type { Credential, PubSub } from './pubsub.ts';
+import { type SeriesQuery, usageSeries } from './rollups/series.ts';
 import { sourcesFromConfig } from './slurm/cascade.ts';
 
 export interface ServiceDeps {
@@ -50,13 +51,14 @@ export function createServices({ db, config, pubsub }: ServiceDeps) {
   return {
     sources,
     slurmTimeoutMs,
+    series: async (q: SeriesQuery) => (await usageSeries(db, q)).rows,
     credentialAlive: (credential: Pick<Credential, 'kind' | 'id'>) => credentialAlive(db, credential),
     rates: {
       list: () => listRates(db),
       get: (tier: string) => getRate(db, tier),
       history: (tier: string | undefined, last: number) => rateHistory(db, tier, last),
       async update(input: RateUpdate, meta: RequestMeta) {
-        const rate = await updateRate(db, input, meta);
+        const rate = await updateRate(db, input, meta, config.auth.defaultTier);
         pubsub.publish('rateChanged', rate);
         return rate;
       },
@@ -66,7 +68,7 @@ export function createServices({ db, config, pubsub }: ServiceDeps) {
       list: (filter: ReceiptListFilter) => listReceipts(db, filter),
       items: (receiptId: number, first: number, afterId?: number | null) => receiptItems(db, receiptId, first, afterId),
       async create(username: string, cutoff: Date, meta: RequestMeta) {
-        const r = await createReceipt(db, username, cutoff, meta);
+        const r = await createReceipt(db, username, cutoff, meta, new Date(), config.auth.defaultTier);
         return (await findReceipt(db, r.id))!;
       },
       async markPaid(id: number, meta: RequestMeta) {
@@ -97,7 +99,8 @@ export function createServices({ db, config, pubsub }: ServiceDeps) {
       verify: () => verifyAuditChain(db),
     },
     sync: {
-      run: (from: Date, to: Date, meta: RequestMeta) => syncJobs(db, sources, { from, to, trigger: 'admin' }, meta, slurmTimeoutMs),
+      run: (from: Date, to: Date, meta: RequestMeta) =>
+        syncJobs(db, sources, { from, to, trigger: 'admin' }, meta, slurmTimeoutMs, undefined, config.auth.defaultTier),
       latest: async (range: { from?: Date | null; to?: Date | null }) => latestSync(db, range),
     },
   };

@@ -56,6 +56,10 @@ const ROOT: Record<string, Op> = {
   'Query.myJobs': () => ({ query: '{ myJobs { key } }' }),
   'Query.jobs': (_s, x) => ({ query: 'query($u: String) { jobs(filter: { user: $u }, first: 1) { totals { jobs } } }', variables: { u: x.user } }),
   'Query.usage': (_s, x) => ({ query: 'query($u: String) { usage(filter: { user: $u }, groupBy: [month]) { month } }', variables: { u: x.user } }),
+  'Query.usageSeries': (_s, x) => ({
+    query: 'query($u: String) { usageSeries(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", bucket: MONTH, filter: { user: $u }) { jobs } }',
+    variables: { u: x.user },
+  }),
   'Query.dataSource': () => ({ query: '{ dataSource { id } }' }),
   'Query.myReceipts': () => ({ query: '{ myReceipts { id } }' }),
   'Query.receipt': (_s, x) => ({ query: 'query($id: Int!) { receipt(id: $id) { id } }', variables: { id: x.receiptId } }),
@@ -86,6 +90,10 @@ const REACH: Record<string, Op> = {
   PageInfo: (s, x) => ({ query: `query($u: String) { jobs(filter: { user: $u }, first: 1) { pageInfo { ${s} } } }`, variables: { u: x.user } }),
   UsageTotals: (s, x) => ({ query: `query($u: String) { jobs(filter: { user: $u }, first: 1) { totals { ${s} } } }`, variables: { u: x.user } }),
   UsageBucket: (s, x) => ({ query: `query($u: String) { usage(filter: { user: $u }, groupBy: [month]) { ${s} } }`, variables: { u: x.user } }),
+  UsageSeriesRow: (s, x) => ({
+    query: `query($u: String) { usageSeries(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", bucket: MONTH, filter: { user: $u }, fillZeros: true) { ${s} } }`,
+    variables: { u: x.user },
+  }),
   SyncRun: (s) => ({ query: `{ dataSource { ${s} } }` }),
   SourceAttempt: (s) => ({ query: `{ dataSource { attempts { ${s} } } }` }),
   Receipt: (s, x) => ({ query: `query($id: Int!) { receipt(id: $id) { ${s} } }`, variables: { id: x.receiptId } }),

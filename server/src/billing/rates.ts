@@ -1,6 +1,7 @@
 import { recordAudit, type RequestMeta } from '../audit/recorder.ts';
 import type { Db } from '../db/client.ts';
 import { badInput, notFound } from '../errors.ts';
+import { rebuildRollups } from '../rollups/store.ts';
 import type { RateValues } from '@hpc-accounting/pricing/cost';
 import { MoneyError, normalizeRate } from '@hpc-accounting/pricing/money';
 import { isTier, type Tier, TIERS } from './money.ts';
@@ -45,7 +46,7 @@ export interface RateUpdate extends RateValues {
  * Changes one tier's rates. The rate, its history row and the audit entry are one transaction;
  * invalid input is refused before anything is written.
  */
-export async function updateRate(db: Db, input: RateUpdate, meta: RequestMeta) {
+export async function updateRate(db: Db, input: RateUpdate, meta: RequestMeta, defaultTier = 'mu') {
   if (!isTier(input.tier)) throw badInput(`unknown tier "${input.tier}" (known: ${TIERS.join(', ')})`);
   const next = {
     cpuPerHour: rateText(input.cpuPerHour, 'cpuPerHour'),
@@ -76,8 +77,10 @@ export async function updateRate(db: Db, input: RateUpdate, meta: RequestMeta) {
       ? { cpuPerHour: old.cpuPerHour, gpuPerHour: old.gpuPerHour, memGBPerHour: old.memGBPerHour }
       : null;
     await recordAudit(tx, { action: 'rates.update', target: input.tier, extra: { old: oldValues, new: next } }, meta);
+    // Unbilled jobs of this tier are now worth something else; billed ones keep what their receipt charged.
+    await rebuildRollups(tx, defaultTier, { unbilledOfTier: input.tier });
     return rate;
-  });
+  }, { timeout: 120_000 });
 }
 
 export const rateHistory = (db: Db, tier?: string, take = 50) =>

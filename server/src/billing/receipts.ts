@@ -2,6 +2,7 @@ import { recordAudit, type RequestMeta } from '../audit/recorder.ts';
 import type { Db } from '../db/client.ts';
 import { dialect } from '../db/dialect.ts';
 import { DomainError } from '../errors.ts';
+import { rebuildRollups, slotsOf } from '../rollups/store.ts';
 import { costOfUnits } from '@hpc-accounting/pricing/cost';
 import { jobWhere } from './usage.ts';
 
@@ -24,7 +25,7 @@ export class ReceiptError extends DomainError {
  * A transaction that collides with another process's write is run again, and then finds those
  * jobs billed (NOTHING_TO_BILL, or a receipt of the rest); one that keeps colliding answers RETRY_LATER.
  */
-export async function createReceipt(db: Db, username: string, cutoff: Date, meta: RequestMeta, now = new Date()) {
+export async function createReceipt(db: Db, username: string, cutoff: Date, meta: RequestMeta, now = new Date(), defaultTier = 'mu') {
   if (Number.isNaN(cutoff.getTime())) throw new ReceiptError('BAD_INPUT', 'the cut-off is not a valid date');
   if (cutoff.getTime() > now.getTime()) {
     throw new ReceiptError('BAD_INPUT', `the cut-off ${cutoff.toISOString()} is in the future; only finished usage can be billed`);
@@ -69,6 +70,8 @@ export async function createReceipt(db: Db, username: string, cutoff: Date, meta
         data: { userId: user.id, tier: user.tier, cutoff, createdBy: meta.actor ?? username, totalSatang },
       });
       await tx.receiptItem.createMany({ data: items.map((i) => ({ ...i, receiptId: receipt.id })) });
+      // The billed jobs move to the billed side of the rollups, at the cost the receipt charged.
+      await rebuildRollups(tx, defaultTier, { slots: slotsOf(jobs.map((j) => j.end)) });
       await recordAudit(
         tx,
         { action: 'receipt.create', target: String(receipt.id), extra: { items: items.length, totalSatang: totalSatang.toString(), cutoff: cutoff.toISOString() } },

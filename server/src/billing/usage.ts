@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { dialect } from '../db/dialect.ts';
 import { badInput, DomainError } from '../errors.ts';
 import { parseRate } from '@hpc-accounting/pricing/money';
@@ -45,7 +45,7 @@ export function jobWhere(f: UsageFilter): Prisma.JobRecordWhereInput {
   };
 }
 
-function sqlWhere(f: UsageFilter): Prisma.Sql {
+export function sqlWhere(f: UsageFilter): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`j."end" IS NOT NULL`];
   if (f.user) parts.push(Prisma.sql`j."user" = ${f.user}`);
   if (f.account) parts.push(Prisma.sql`j."account" = ${f.account}`);
@@ -80,26 +80,28 @@ const SPLIT = 1_000_000_000n;
 
 /** Most groups one usage answer holds (every list the API answers is bounded). */
 export const MAX_BUCKETS = 10_000;
-const SPLIT_SUMS: Array<[string, (d: Prisma.Sql) => Prisma.Sql]> = [
-  ['cpuSec', () => Prisma.sql`"cpus" * "secs"`],
-  ['gpuSec', () => Prisma.sql`"gpus" * "secs"`],
-  ['memSec', () => Prisma.sql`"mem" * "secs"`],
-  [
-    'cost',
-    (d) => Prisma.sql`CASE WHEN "billedCost" IS NOT NULL THEN "billedCost"
-               ELSE ("U" / ${d}) * "secs" + (2 * ("U" % ${d}) * "secs" + ${d}) / (2 * ${d}) END`,
-  ],
+const SPLIT_SUMS: Array<[string, Prisma.Sql]> = [
+  ['cpuSec', Prisma.sql`"cpus" * "secs"`],
+  ['gpuSec', Prisma.sql`"gpus" * "secs"`],
+  ['memSec', Prisma.sql`"mem" * "secs"`],
+  ['cost', Prisma.sql`"cost"`],
 ];
-const splitSum = (name: string, expr: (d: Prisma.Sql) => Prisma.Sql, d: Prisma.Sql) =>
-  Prisma.sql`SUM((${expr(d)}) / ${Prisma.raw(SPLIT.toString())}) AS ${Prisma.raw(`"${name}_hi"`)}, SUM((${expr(d)}) % ${Prisma.raw(SPLIT.toString())}) AS ${Prisma.raw(`"${name}_lo"`)}`;
+export const splitSum = (name: string, expr: Prisma.Sql) =>
+  Prisma.sql`SUM((${expr}) / ${Prisma.raw(SPLIT.toString())}) AS ${Prisma.raw(`"${name}_hi"`)}, SUM((${expr}) % ${Prisma.raw(SPLIT.toString())}) AS ${Prisma.raw(`"${name}_lo"`)}`;
+export const joinSplit = (row: Record<string, unknown>, name: string) =>
+  BigInt((row[`${name}_hi`] as number | bigint | null) ?? 0) * SPLIT + BigInt((row[`${name}_lo`] as number | bigint | null) ?? 0);
+
+/** The tier a job is priced at: its owner's, or the one someone Slurm knows but who never logged in would get. */
+export const tierSql = (defaultTier: string) => Prisma.sql`COALESCE(u."tier", ${defaultTier})`;
 
 /**
- * Totals computed by the database: each job's cost rounded to the satang (at the rate of its
- * owner's tier now, or as its receipt billed it), then summed per group. A total therefore always
- * equals the sum of the per-job costs shown beside it, and a receipt's total the sum of its items.
+ * Every finished job matching `where` as one row of a subquery: the `columns` asked for, its
+ * quantities (`secs`, `cpus`, `gpus`, `mem`), whether it is billed, and `cost`, its satang: as its
+ * receipt billed it, else at the current rate of its tier, exactly as costOfUnits computes it, in
+ * 64-bit integers. `with` must open the statement that uses `from`; `source` may join the jobs (`j`) to
+ * a table that picks them.
  */
-export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonly UsageGroup[], defaultTier = 'mu'): Promise<UsageBucket[]> {
-  const groups = [...new Set(groupBy)];
+export async function pricedJobs(db: Db | Tx, defaultTier: string, where: Prisma.Sql, columns: Prisma.Sql[], source = Prisma.sql`"JobRecord" j`) {
   const rates = await db.rate.findMany();
   const rateRows = rates.length === 0 ? Prisma.sql`SELECT NULL AS "tier", 0 AS "rc", 0 AS "rg", 0 AS "rm" WHERE 0` : Prisma.join(
     rates.map(
@@ -108,39 +110,54 @@ export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonl
     ),
     ' UNION ALL ',
   );
-  // Someone Slurm knows but who never logged in is priced at the tier they would get at first login.
-  const tierSql = Prisma.sql`COALESCE(u."tier", ${defaultTier})`;
-  const groupSql = (g: UsageGroup) => (g === 'tier' ? tierSql : GROUP_SQL[g]);
-  const selectGroups = groups.map((g) => Prisma.sql`${groupSql(g)} AS ${Prisma.raw(`"g_${g}"`)}`);
-  const outerGroups = groups.map((g) => Prisma.raw(`"g_${g}"`));
   const d = Prisma.raw(D.toString());
+  const tier = tierSql(defaultTier);
+  return {
+    with: Prisma.sql`WITH "rates" AS (${rateRows})`,
+    from: Prisma.sql`(
+      SELECT *, CASE WHEN "billedCost" IS NOT NULL THEN "billedCost"
+                ELSE ("U" / ${d}) * "secs" + (2 * ("U" % ${d}) * "secs" + ${d}) / (2 * ${d}) END AS "cost"
+      FROM (
+        SELECT ${Prisma.join([...columns, Prisma.sql`1 AS "one"`], ', ')},
+          CAST(j."elapsedSeconds" AS INTEGER) AS "secs",
+          CAST(j."cpus" AS INTEGER) AS "cpus",
+          CAST(j."gpus" AS INTEGER) AS "gpus",
+          CAST(j."memMiB" AS INTEGER) AS "mem",
+          ri."id" IS NOT NULL AS "billed",
+          ri."costSatang" AS "billedCost",
+          COALESCE(CAST(j."cpus" AS INTEGER) * 1024 * r."rc" + CAST(j."gpus" AS INTEGER) * 1024 * r."rg" + CAST(j."memMiB" AS INTEGER) * r."rm", 0) AS "U"
+        FROM ${source}
+        LEFT JOIN "User" u ON u."username" = j."user"
+        LEFT JOIN "ReceiptItem" ri ON ri."billingKey" = j."key"
+        LEFT JOIN "rates" r ON r."tier" = ${tier}
+        WHERE ${where}
+      )
+    )`,
+  };
+}
+
+/**
+ * Totals computed by the database: each job's cost rounded to the satang (at the rate of its
+ * owner's tier now, or as its receipt billed it), then summed per group. A total therefore always
+ * equals the sum of the per-job costs shown beside it, and a receipt's total the sum of its items.
+ */
+export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonly UsageGroup[], defaultTier = 'mu'): Promise<UsageBucket[]> {
+  const groups = [...new Set(groupBy)];
+  const groupSql = (g: UsageGroup) => (g === 'tier' ? tierSql(defaultTier) : GROUP_SQL[g]);
+  const priced = await pricedJobs(db, defaultTier, sqlWhere(filter), groups.map((g) => Prisma.sql`${groupSql(g)} AS ${Prisma.raw(`"g_${g}"`)}`));
+  const outerGroups = groups.map((g) => Prisma.raw(`"g_${g}"`));
   const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
-    WITH "rates" AS (${rateRows})
+    ${priced.with}
     SELECT ${Prisma.join([...outerGroups, Prisma.sql`1 AS "one"`], ', ')},
       COUNT(*) AS "jobs",
       SUM("secs") AS "elapsed",
-      ${Prisma.join(SPLIT_SUMS.map(([name, expr]) => splitSum(name, expr, d)), ',\n      ')}
-    FROM (
-      SELECT ${Prisma.join([...selectGroups, Prisma.sql`1 AS "one"`], ', ')},
-        CAST(j."elapsedSeconds" AS INTEGER) AS "secs",
-        CAST(j."cpus" AS INTEGER) AS "cpus",
-        CAST(j."gpus" AS INTEGER) AS "gpus",
-        CAST(j."memMiB" AS INTEGER) AS "mem",
-        ri."costSatang" AS "billedCost",
-        COALESCE(CAST(j."cpus" AS INTEGER) * 1024 * r."rc" + CAST(j."gpus" AS INTEGER) * 1024 * r."rg" + CAST(j."memMiB" AS INTEGER) * r."rm", 0) AS "U"
-      FROM "JobRecord" j
-      LEFT JOIN "User" u ON u."username" = j."user"
-      LEFT JOIN "ReceiptItem" ri ON ri."billingKey" = j."key"
-      LEFT JOIN "rates" r ON r."tier" = ${tierSql}
-      WHERE ${sqlWhere(filter)}
-    )
+      ${Prisma.join(SPLIT_SUMS.map(([name, expr]) => splitSum(name, expr)), ',\n      ')}
+    FROM ${priced.from}
     ${groups.length ? Prisma.sql`GROUP BY ${Prisma.join(outerGroups, ', ')} ORDER BY ${Prisma.join(outerGroups, ', ')}` : Prisma.empty}
     LIMIT ${MAX_BUCKETS + 1}`;
   if (rows.length > MAX_BUCKETS) {
     throw new DomainError('TOO_COMPLEX', `this grouping has more than ${MAX_BUCKETS} groups: narrow the filter or group by fewer fields`, { maxBuckets: MAX_BUCKETS });
   }
-  const big = (v: unknown) => BigInt((v as number | bigint | null) ?? 0);
-  const joined = (r: Record<string, unknown>, name: string) => big(r[`${name}_hi`]) * SPLIT + big(r[`${name}_lo`]);
   return rows
     .filter((r) => Number(r.jobs) > 0)
     .map((r) => ({
@@ -148,11 +165,11 @@ export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonl
       sums: {
         jobs: Number(r.jobs),
         elapsedSeconds: Number(r.elapsed ?? 0),
-        cpuSeconds: joined(r, 'cpuSec'),
-        gpuSeconds: joined(r, 'gpuSec'),
-        memMiBSeconds: joined(r, 'memSec'),
+        cpuSeconds: joinSplit(r, 'cpuSec'),
+        gpuSeconds: joinSplit(r, 'gpuSec'),
+        memMiBSeconds: joinSplit(r, 'memSec'),
       },
-      costSatang: joined(r, 'cost'),
+      costSatang: joinSplit(r, 'cost'),
     }));
 }
 
@@ -193,4 +210,30 @@ export async function listJobs(db: Db, filter: UsageFilter, first: number, after
   const nodes = rows.slice(0, first);
   const last = nodes[nodes.length - 1];
   return { nodes, hasNextPage, endCursor: last ? encodeCursor(last.end, last.key) : null };
+}
+
+export const USAGE_MEASURES = ['jobs', 'elapsedHours', 'cpuHours', 'gpuHours', 'memGBHours', 'cost'] as const;
+export type UsageMeasure = (typeof USAGE_MEASURES)[number];
+
+const measureOf: Record<UsageMeasure, (b: UsageBucket) => bigint> = {
+  jobs: (b) => BigInt(b.sums.jobs),
+  elapsedHours: (b) => BigInt(b.sums.elapsedSeconds),
+  cpuHours: (b) => b.sums.cpuSeconds,
+  gpuHours: (b) => b.sums.gpuSeconds,
+  memGBHours: (b) => b.sums.memMiBSeconds,
+  cost: (b) => b.costSatang,
+};
+
+/** Buckets ordered by a measure (exactly, on the integer sums; ties keep the groups' order), then the first `limit`. */
+export function topOf(buckets: UsageBucket[], order?: { by: UsageMeasure; direction?: 'ASC' | 'DESC' | null }, limit?: number) {
+  let out = buckets;
+  if (order) {
+    const value = measureOf[order.by];
+    const sign = order.direction === 'ASC' ? 1 : -1;
+    out = [...buckets].sort((a, b) => {
+      const d = value(a) - value(b);
+      return d === 0n ? 0 : d > 0n ? sign : -sign;
+    });
+  }
+  return limit === undefined ? out : out.slice(0, limit);
 }

@@ -1,7 +1,8 @@
 import { LARGEST_JOB, withinLargestJob } from '@hpc-accounting/pricing/limits';
 import { billingUnits } from '../billing/cost.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { dialect } from '../db/dialect.ts';
+import { rebuildRollups, slotsOf } from '../rollups/store.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { NormalizedJob, SourceName } from '../slurm/types.ts';
 
@@ -38,6 +39,14 @@ const COLUMNS = [
 type Unwritten = Exclude<JobRecordColumn, (typeof COLUMNS)[number]>;
 const allColumnsWritten: [Unwritten] extends [never] ? true : Unwritten = true;
 void allColumnsWritten;
+
+const END = COLUMNS.indexOf('end');
+
+/** The stored end times of these jobs (one JSON parameter, so a chunk of any size stays one statement). */
+async function endsOf(tx: Tx, keys: string[]) {
+  const rows = await tx.$queryRaw<Array<{ end: string | null }>>`SELECT "end" FROM "JobRecord" WHERE "key" IN ${dialect.valuesOf(keys)} AND "end" IS NOT NULL`;
+  return rows.map((r) => r.end);
+}
 
 /** A job seen again keeps its key and the time it was first seen; everything else is replaced. */
 const KEPT = ['firstSeenAt'] as const;
@@ -76,8 +85,8 @@ function rowValues(job: NormalizedJob, source: SourceName, syncedAt: string): un
 /**
  * Upserts jobs keyed by `cluster:jobId`: a job seen again (RUNNING → COMPLETED, late accounting) replaces its
  * record instead of adding one, and keeps `firstSeenAt`. Takes a stream, so a parser can feed it without the whole
- * window in memory. Each chunk is one bulk upsert statement (see the dialect), which the database runs as one
- * transaction; a job repeated within a chunk ends with its last version, since rows are applied in order.
+ * window in memory. Each chunk is one bulk upsert statement (see the dialect) and the rebuild of the rollups it
+ * touches, in one transaction; a job repeated within a chunk ends with its last version, since rows are applied in order.
  */
 export async function upsertJobs(
   db: Db,
@@ -86,6 +95,7 @@ export async function upsertJobs(
   onProgress?: (done: number) => void,
   batchSize = 1000,
   onOversized?: (key: string, reason: string) => void,
+  defaultTier = 'mu',
 ) {
   const chunkSize = Math.max(1, Math.floor(batchSize));
   const syncedAt = dateText(new Date())!;
@@ -96,7 +106,14 @@ export async function upsertJobs(
     const rows = chunk;
     const written = chunk.length;
     chunk = [];
-    await db.$executeRaw(dialect.bulkUpsert('JobRecord', COLUMNS, 'key', KEPT, rows));
+    const keys = rows.map((r) => r[0] as string);
+    const ends = rows.map((r) => r[END] as string | null);
+    // The jobs and the rollups that sum them change together: the quarter hours a job left or entered are summed again.
+    await db.$transaction(async (tx) => {
+      const before = await endsOf(tx, keys);
+      await tx.$executeRaw(dialect.bulkUpsert('JobRecord', COLUMNS, 'key', KEPT, rows));
+      await rebuildRollups(tx, defaultTier, { slots: slotsOf([...ends, ...before]) });
+    }, { timeout: 120_000 });
     count += written;
     onProgress?.(count);
   };

@@ -28,6 +28,7 @@ export async function syncJobs(
   meta: RequestMeta,
   timeoutMs?: number,
   onProgress?: (p: SyncProgress) => void,
+  defaultTier = 'mu',
 ) {
   // Nothing has ended in the future yet; a window reaching past now is asking for now.
   const now = new Date();
@@ -40,8 +41,14 @@ export async function syncJobs(
     const result = await fetchJobs({ from: req.from, to: req.to }, sources, { timeoutMs });
     onProgress?.({ fetched: { source: result.source, jobs: result.jobs.length, attempts: result.attempts } });
     const oversized: string[] = [];
-    const count = await upsertJobs(db, result.jobs, result.source, (stored) => onProgress?.({ stored }), undefined, (key, reason) =>
-      oversized.push(`${key}: ${reason}`),
+    const count = await upsertJobs(
+      db,
+      result.jobs,
+      result.source,
+      (stored) => onProgress?.({ stored }),
+      undefined,
+      (key, reason) => oversized.push(`${key}: ${reason}`),
+      defaultTier,
     );
     const skipped = oversized.length
       ? `${oversized.length} job(s) larger than the ledger can price were not stored: ${oversized.slice(0, 20).join('; ')}${oversized.length > 20 ? '; …' : ''}`

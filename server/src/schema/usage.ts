@@ -1,6 +1,6 @@
 import { builder } from '../builder.ts';
 import { formatSatang } from '@hpc-accounting/pricing/money';
-import { encodeCursor, type listJobs, USAGE_GROUPS, type UsageBucket, type UsageFilter } from '../billing/usage.ts';
+import { encodeCursor, type listJobs, MAX_BUCKETS, topOf, USAGE_GROUPS, USAGE_MEASURES, type UsageBucket, type UsageFilter } from '../billing/usage.ts';
 import { pageSize } from './paging.ts';
 import { JobRef } from './job.ts';
 import { TierEnum } from './user.ts';
@@ -84,6 +84,16 @@ const JobConnectionRef = builder.objectRef<JobPage>('JobConnection').implement({
   }),
 });
 
+const UsageMeasureEnum = builder.enumType('UsageMeasure', { values: USAGE_MEASURES });
+const SortDirectionEnum = builder.enumType('SortDirection', { values: ['ASC', 'DESC'] as const });
+
+const UsageOrderInput = builder.inputType('UsageOrder', {
+  fields: (t) => ({
+    by: t.field({ type: UsageMeasureEnum, required: true }),
+    direction: t.field({ type: SortDirectionEnum, defaultValue: 'DESC' }),
+  }),
+});
+
 /** A filter without a user is everyone's usage: staff only. A user may ask only for their own. */
 const scopeOf = (filter: { user?: string | null } | null | undefined) =>
   filter?.user ? { ownerOf: filter.user } : { staff: true };
@@ -109,14 +119,20 @@ builder.queryField('jobs', (t) =>
 builder.queryField('usage', (t) =>
   t.field({
     type: [UsageBucketRef],
-    description: 'Usage totals grouped by user, month, account, partition and/or tier',
+    description: 'Usage totals grouped by user, month, account, partition and/or tier; ordered by the groups, or by a measure for a top-N',
     extensions: { cost: LEDGER_SCAN_COST },
     args: {
       filter: t.arg({ type: JobFilterInput }),
       groupBy: t.arg({ type: [UsageGroupEnum], required: true }),
+      orderBy: t.arg({ type: UsageOrderInput, description: 'e.g. { by: gpuHours } for the biggest GPU users first' }),
+      limit: t.arg.int({ description: 'At most this many groups (after ordering)' }),
     },
     authScopes: (_root, args) => scopeOf(args.filter),
-    resolve: (_root, { filter, groupBy }, ctx) => ctx.loaders.usage.load({ filter: { ...(filter ?? {}) }, groupBy }),
+    resolve: async (_root, { filter, groupBy, orderBy, limit }, ctx) => {
+      const buckets = await ctx.loaders.usage.load({ filter: { ...(filter ?? {}) }, groupBy });
+      const limited = limit == null ? undefined : pageSize('limit', limit, limit, MAX_BUCKETS);
+      return topOf(buckets, orderBy ?? undefined, limited);
+    },
   }),
 );
 

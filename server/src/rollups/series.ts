@@ -1,0 +1,133 @@
+import { joinSplit, splitSum } from '../billing/usage.ts';
+import type { Db } from '../db/client.ts';
+import { dialect } from '../db/dialect.ts';
+import { badInput, DomainError } from '../errors.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import { bucketsBetween, isTimeZone, type SeriesBucket } from './calendar.ts';
+
+export const SERIES_GROUPS = ['user', 'account', 'partition', 'tier', 'cluster', 'state'] as const;
+export type SeriesGroup = (typeof SERIES_GROUPS)[number];
+
+export interface SeriesFilter {
+  user?: string | null;
+  account?: string | null;
+  partition?: string | null;
+  tier?: string | null;
+  cluster?: string | null;
+  state?: string | null;
+  /** true: only jobs on a receipt; false: only unbilled */
+  billed?: boolean | null;
+}
+
+export interface SeriesQuery {
+  from: Date;
+  to: Date;
+  bucket: SeriesBucket;
+  timeZone: string;
+  groupBy: readonly SeriesGroup[];
+  filter: SeriesFilter;
+  fillZeros: boolean;
+  maxRows: number;
+}
+
+export interface SeriesRow {
+  time: Date;
+  group: Partial<Record<SeriesGroup, string | null>>;
+  jobs: number;
+  elapsedSeconds: bigint;
+  cpuSeconds: bigint;
+  gpuSeconds: bigint;
+  memMiBSeconds: bigint;
+  costSatang: bigint;
+}
+
+/** The window the series covers: whole buckets from the one holding `from` to the one holding the last instant before `to`. */
+export function seriesBuckets(q: Pick<SeriesQuery, 'from' | 'to' | 'bucket' | 'timeZone' | 'maxRows'>) {
+  if (!isTimeZone(q.timeZone)) throw badInput(`timeZone "${q.timeZone}" is not an IANA time zone such as "Asia/Bangkok" or "UTC"`);
+  if (!(q.from.getTime() < q.to.getTime())) throw badInput(`the window is empty: from ${q.from.toISOString()} is not before to ${q.to.toISOString()}`);
+  const buckets = bucketsBetween(q.from.getTime(), q.to.getTime(), q.bucket, q.timeZone, q.maxRows);
+  if (!buckets) {
+    throw new DomainError('TOO_COMPLEX', `more than ${q.maxRows} ${q.bucket.toLowerCase()} buckets in this window: choose a larger bucket or a shorter window`, { maxRows: q.maxRows });
+  }
+  return buckets;
+}
+
+const COLUMN: Record<SeriesGroup, string> = {
+  user: 'user',
+  account: 'account',
+  partition: 'partition',
+  tier: 'tier',
+  cluster: 'cluster',
+  state: 'state',
+};
+
+/**
+ * Usage per calendar bucket of a zone, summed from the rollups (never from the jobs): each
+ * bucket is the sum of the quarter hours it spans, so any bucket in any zone is exact, and the
+ * series adds up to what `jobs.totals` says for the same window. Rows come by time, then group.
+ */
+export async function usageSeries(db: Db, q: SeriesQuery): Promise<{ rows: SeriesRow[]; buckets: Array<[number, number]> }> {
+  const buckets = seriesBuckets(q);
+  const groups = [...new Set(q.groupBy)];
+  const text = (ms: number) => dialect.instant(new Date(ms));
+  const ranges = dialect.ranges(buckets.map(([s, e]) => [text(s), text(e)]));
+  const where: Prisma.Sql[] = [Prisma.sql`1 = 1`];
+  const f = q.filter;
+  for (const g of SERIES_GROUPS) {
+    const value = f[g];
+    if (value != null && value !== '') where.push(Prisma.sql`r.${Prisma.raw(`"${COLUMN[g]}"`)} = ${value}`);
+  }
+  if (f.billed === true) where.push(Prisma.sql`r."billed"`);
+  if (f.billed === false) where.push(Prisma.sql`NOT r."billed"`);
+  const groupCols = groups.map((g) => Prisma.raw(`r."${COLUMN[g]}"`));
+  const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
+    SELECT b."s" AS "t", ${Prisma.join([...groups.map((g) => Prisma.sql`r.${Prisma.raw(`"${COLUMN[g]}"`)} AS ${Prisma.raw(`"g_${g}"`)}`), Prisma.sql`1 AS "one"`], ', ')},
+      SUM(r."jobs") AS "jobs",
+      ${splitSum('elapsed', Prisma.sql`r."elapsedSec"`)},
+      ${splitSum('cpu', Prisma.sql`r."cpuSec"`)},
+      ${splitSum('gpu', Prisma.sql`r."gpuSec"`)},
+      ${splitSum('mem', Prisma.sql`r."memMiBSec"`)},
+      ${splitSum('cost', Prisma.sql`r."costSatang"`)}
+    FROM ${ranges} b
+    JOIN "UsageRollup" r ON r."bucket" >= b."s" AND r."bucket" < b."e"
+    WHERE ${Prisma.join(where, ' AND ')}
+    GROUP BY ${Prisma.join([Prisma.sql`b."s"`, ...groupCols], ', ')}
+    ORDER BY ${Prisma.join([Prisma.sql`b."s"`, ...groupCols], ', ')}
+    LIMIT ${q.maxRows + 1}`;
+  const nullIfEmpty = (g: SeriesGroup, v: unknown) => ((g === 'account' || g === 'partition') && v === '' ? null : (v as string));
+  let out: SeriesRow[] = rows.map((r) => ({
+    time: new Date(Date.parse(r.t as string)),
+    group: Object.fromEntries(groups.map((g) => [g, nullIfEmpty(g, r[`g_${g}`])])),
+    jobs: Number(r.jobs),
+    elapsedSeconds: joinSplit(r, 'elapsed'),
+    cpuSeconds: joinSplit(r, 'cpu'),
+    gpuSeconds: joinSplit(r, 'gpu'),
+    memMiBSeconds: joinSplit(r, 'mem'),
+    costSatang: joinSplit(r, 'cost'),
+  }));
+  if (q.fillZeros) out = fillZeros(out, buckets, groups);
+  if (out.length > q.maxRows) {
+    throw new DomainError('TOO_COMPLEX', `this series has more than ${q.maxRows} rows: choose a larger bucket, a shorter window, fewer groupings or a filter`, { maxRows: q.maxRows });
+  }
+  return { rows: out, buckets };
+}
+
+/** Every group seen gets a row in every bucket, zero where it had no jobs; with no grouping, every bucket has one row. */
+function fillZeros(rows: SeriesRow[], buckets: Array<[number, number]>, groups: SeriesGroup[]): SeriesRow[] {
+  const keyOf = (g: SeriesRow['group']) => JSON.stringify(groups.map((k) => g[k] ?? null));
+  const seen = new Map<string, SeriesRow['group']>();
+  const have = new Set<string>();
+  for (const r of rows) {
+    seen.set(keyOf(r.group), r.group);
+    have.add(`${r.time.getTime()}|${keyOf(r.group)}`);
+  }
+  if (groups.length === 0) seen.set(keyOf({}), {});
+  const filled = [...rows];
+  for (const [start] of buckets) {
+    for (const [key, group] of seen) {
+      if (have.has(`${start}|${key}`)) continue;
+      filled.push({ time: new Date(start), group, jobs: 0, elapsedSeconds: 0n, cpuSeconds: 0n, gpuSeconds: 0n, memMiBSeconds: 0n, costSatang: 0n });
+    }
+  }
+  return filled.sort((a, b) => a.time.getTime() - b.time.getTime() || (keyOf(a.group) < keyOf(b.group) ? -1 : keyOf(a.group) > keyOf(b.group) ? 1 : 0));
+}

@@ -1,0 +1,75 @@
+import { pricedJobs, tierSql } from '../billing/usage.ts';
+import type { Db, Tx } from '../db/client.ts';
+import { dialect } from '../db/dialect.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+
+/** The rollup's grain: every real zone's offset from UTC is a whole number of quarter hours. */
+export const SLOT_MS = 15 * 60_000;
+
+/** The quarter hours `[start, end)` holding these end times, as the text the ledger stores. */
+export function slotsOf(ends: Iterable<Date | string | null | undefined>): Array<[string, string]> {
+  const starts = new Set<number>();
+  for (const end of ends) {
+    if (end == null) continue;
+    const t = typeof end === 'string' ? Date.parse(end) : end.getTime();
+    if (Number.isFinite(t)) starts.add(t - (((t % SLOT_MS) + SLOT_MS) % SLOT_MS));
+  }
+  return [...starts].sort((a, b) => a - b).map((s) => [dialect.instant(new Date(s)), dialect.instant(new Date(s + SLOT_MS))]);
+}
+
+const COLUMNS = ['bucket', 'cluster', 'user', 'account', 'partition', 'state', 'tier', 'billed', 'jobs', 'elapsedSec', 'cpuSec', 'gpuSec', 'memMiBSec', 'costSatang'];
+
+/** Which rollup rows to compute again: some quarter hours, the unbilled jobs of one tier (a rate changed), or all. */
+export type RollupScope = { slots: Array<[string, string]> } | { unbilledOfTier: string } | 'all';
+
+/**
+ * Recomputes rollup rows from the jobs, inside the caller's transaction: whatever changed there
+ * (jobs upserted, a receipt billing some, a rate) is summed again exactly as the usage totals price
+ * it, so a series always agrees with the job table.
+ */
+export async function rebuildRollups(tx: Tx | Db, defaultTier: string, scope: RollupScope) {
+  const tier = tierSql(defaultTier);
+  let where = Prisma.sql`j."end" IS NOT NULL`;
+  let source: Prisma.Sql | undefined;
+  if (scope === 'all') {
+    await tx.$executeRaw`DELETE FROM "UsageRollup"`;
+  } else if ('slots' in scope) {
+    if (scope.slots.length === 0) return;
+    const ranges = dialect.ranges(scope.slots);
+    await tx.$executeRaw`DELETE FROM "UsageRollup" WHERE "bucket" IN (SELECT "s" FROM ${ranges})`;
+    // The quarter hours drive the join, so each is one range of the index on the jobs' end.
+    source = Prisma.sql`${ranges} q JOIN "JobRecord" j ON j."end" >= q."s" AND j."end" < q."e"`;
+  } else {
+    await tx.$executeRaw`DELETE FROM "UsageRollup" WHERE "tier" = ${scope.unbilledOfTier} AND NOT "billed"`;
+    where = Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND ${tier} = ${scope.unbilledOfTier}`;
+  }
+  const end = Prisma.sql`j."end"`;
+  const priced = await pricedJobs(
+    tx,
+    defaultTier,
+    where,
+    [
+      Prisma.sql`${dialect.quarterHourOf(end)} AS "g_bucket"`,
+      Prisma.sql`j."cluster" AS "g_cluster"`,
+      Prisma.sql`j."user" AS "g_user"`,
+      Prisma.sql`COALESCE(j."account", '') AS "g_account"`,
+      Prisma.sql`COALESCE(j."partition", '') AS "g_partition"`,
+      Prisma.sql`j."state" AS "g_state"`,
+      Prisma.sql`${tier} AS "g_tier"`,
+    ],
+    source,
+  );
+  await tx.$executeRaw`
+    ${priced.with}
+    INSERT INTO "UsageRollup" (${Prisma.raw(COLUMNS.map((c) => `"${c}"`).join(', '))})
+    SELECT "g_bucket", "g_cluster", "g_user", "g_account", "g_partition", "g_state", "g_tier", "billed",
+      COUNT(*), SUM("secs"), SUM("cpus" * "secs"), SUM("gpus" * "secs"), SUM("mem" * "secs"), SUM("cost")
+    FROM ${priced.from}
+    GROUP BY "g_bucket", "g_cluster", "g_user", "g_account", "g_partition", "g_state", "g_tier", "billed"`;
+}
+
+/** At start: a ledger that has jobs but no rollups yet (an upgrade, a restored file) gets them built once. */
+export async function ensureRollups(db: Db, defaultTier: string) {
+  const [rolled, jobs] = await Promise.all([db.usageRollup.count(), db.jobRecord.count({ where: { end: { not: null } } })]);
+  if (rolled === 0 && jobs > 0) await db.$transaction((tx) => rebuildRollups(tx, defaultTier, 'all'), { timeout: 600_000 });
+}

@@ -1,0 +1,88 @@
+import { formatSatang } from '@hpc-accounting/pricing/money';
+import { builder } from '../builder.ts';
+import { DomainError } from '../errors.ts';
+import { bucketForInterval, SERIES_BUCKETS } from '../rollups/calendar.ts';
+import { SERIES_GROUPS, type SeriesRow } from '../rollups/series.ts';
+import { LEDGER_SCAN_COST } from './usage.ts';
+import { TierEnum } from './user.ts';
+
+const SeriesBucketEnum = builder.enumType('SeriesBucket', {
+  description: 'A calendar bucket in the query’s time zone (weeks start on Monday)',
+  values: SERIES_BUCKETS,
+});
+const SeriesGroupEnum = builder.enumType('SeriesGroup', { values: SERIES_GROUPS });
+
+const SeriesFilterInput = builder.inputType('SeriesFilter', {
+  description: 'Every field narrows the series',
+  fields: (t) => ({
+    user: t.string(),
+    account: t.string(),
+    partition: t.string(),
+    tier: t.field({ type: TierEnum }),
+    cluster: t.string(),
+    state: t.string({ description: 'e.g. COMPLETED, FAILED, CANCELLED, TIMEOUT' }),
+    billed: t.boolean({ description: 'true: only jobs on a receipt; false: only unbilled' }),
+  }),
+});
+
+const hours = (seconds: bigint, per = 3600n) => Number(seconds) / Number(per);
+
+const SeriesRowRef = builder.objectRef<SeriesRow>('UsageSeriesRow').implement({
+  description: 'One bucket of one group: flat, so Grafana and pandas read it as a row',
+  fields: (t) => ({
+    time: t.field({ type: 'DateTime', description: 'Start of the bucket', resolve: (r) => r.time }),
+    user: t.string({ nullable: true, resolve: (r) => r.group.user ?? null }),
+    account: t.string({ nullable: true, resolve: (r) => r.group.account ?? null }),
+    partition: t.string({ nullable: true, resolve: (r) => r.group.partition ?? null }),
+    tier: t.string({ nullable: true, resolve: (r) => r.group.tier ?? null }),
+    cluster: t.string({ nullable: true, resolve: (r) => r.group.cluster ?? null }),
+    state: t.string({ nullable: true, resolve: (r) => r.group.state ?? null }),
+    jobs: t.int({ resolve: (r) => r.jobs }),
+    elapsedHours: t.float({ resolve: (r) => hours(r.elapsedSeconds) }),
+    cpuHours: t.float({ resolve: (r) => hours(r.cpuSeconds) }),
+    gpuHours: t.float({ resolve: (r) => hours(r.gpuSeconds) }),
+    memGBHours: t.float({ resolve: (r) => hours(r.memMiBSeconds, 3600n * 1024n) }),
+    cost: t.field({ type: 'Decimal', description: 'Exact, in THB', resolve: (r) => formatSatang(r.costSatang) }),
+    costValue: t.float({ description: 'The same cost as a number, for plotting', resolve: (r) => Number(r.costSatang) / 100 }),
+  }),
+});
+
+builder.queryField('usageSeries', (t) =>
+  t.field({
+    type: [SeriesRowRef],
+    authScopes: { loggedIn: true },
+    description:
+      'Usage of finished jobs (by end time) per calendar bucket, sorted by time: a user sees their own jobs only, staff everyone’s. ' +
+      'Buckets cover the window whole: the first holds `from`, the last the instant before `to`.',
+    extensions: { cost: LEDGER_SCAN_COST },
+    args: {
+      from: t.arg({ type: 'DateTime', required: true }),
+      to: t.arg({ type: 'DateTime', required: true }),
+      bucket: t.arg({ type: SeriesBucketEnum, description: 'DAY unless intervalMs is given' }),
+      intervalMs: t.arg.float({ description: "Grafana's $__interval_ms: the smallest calendar bucket at least this long" }),
+      groupBy: t.arg({ type: [SeriesGroupEnum], defaultValue: [] }),
+      filter: t.arg({ type: SeriesFilterInput }),
+      timeZone: t.arg.string({ description: 'IANA zone for days, weeks and months; the server’s TIME_ZONE by default' }),
+      fillZeros: t.arg.boolean({ defaultValue: false, description: 'A row of zeros for every bucket a group has no jobs in' }),
+    },
+    resolve: (_root, args, ctx) => {
+      const viewer = ctx.viewer!;
+      const filter = { ...(args.filter ?? {}) };
+      if (viewer.role === 'user') {
+        if (filter.user && filter.user !== viewer.username) throw new DomainError('FORBIDDEN', 'You can only see your own usage');
+        filter.user = viewer.username;
+      }
+      const bucket = args.bucket ?? (args.intervalMs != null ? bucketForInterval(args.intervalMs) : 'DAY');
+      return ctx.services.series({
+        from: args.from,
+        to: args.to,
+        bucket,
+        timeZone: args.timeZone ?? ctx.config.timeZone,
+        groupBy: args.groupBy ?? [],
+        filter,
+        fillZeros: args.fillZeros ?? false,
+        maxRows: ctx.config.seriesMaxRows,
+      });
+    },
+  }),
+);

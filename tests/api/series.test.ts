@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemMeta } from '../../server/src/audit/recorder.ts';
+import { createReceipt } from '../../server/src/billing/receipts.ts';
+import { upsertJobs } from '../../server/src/jobs/ledger.ts';
+import { nextBucketStart, type SeriesBucket } from '../../server/src/rollups/calendar.ts';
+import type { NormalizedJob } from '../../server/src/slurm/types.ts';
+import { codes, startTestApp, type TestApp } from './harness.ts';
+
+/**
+ * usageSeries reads the rollups the ledger keeps; whatever the window, zone, bucket and grouping,
+ * its rows must add up to what `jobs(...).totals` computes from the jobs themselves, to the satang,
+ * also after a rate change and a receipt.
+ */
+let t: TestApp;
+let admin: string;
+let alice: string;
+
+let seed = 7;
+const rand = (n: number) => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed % n;
+};
+
+const YEAR_START = Date.parse('2026-01-01T00:00:00Z');
+const USERS = ['alice', 'bob', 'carol', 'dave', 'slurm-only'];
+
+function job(i: number): NormalizedJob {
+  const end = new Date(YEAR_START + rand(365 * 86400) * 1000 + rand(1000));
+  const elapsed = 60 + rand(3 * 86400);
+  return {
+    cluster: i % 7 === 0 ? 'other' : 'test',
+    jobId: String(1000 + i),
+    user: USERS[rand(USERS.length)],
+    account: ['physics', 'chem', null][rand(3)],
+    partition: ['cpu', 'gpu'][rand(2)],
+    name: `job ${i}`,
+    state: ['COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED'][rand(4)],
+    submit: new Date(end.getTime() - elapsed * 1000 - 5000),
+    start: new Date(end.getTime() - elapsed * 1000),
+    end,
+    elapsedSeconds: elapsed,
+    totalCpuSeconds: 0,
+    reqTres: {},
+    allocTres: { cpu: 1 + rand(128), mem: 1024 * (1 + rand(512)), 'gres/gpu': rand(3) === 0 ? 1 + rand(8) : 0 },
+  };
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  // Tiers before the jobs, as logins and seeding make them; slurm-only never logs in (default tier).
+  admin = await t.cookieFor('admin', 'admin');
+  alice = await t.cookieFor('alice', 'user', 'mu');
+  await t.cookieFor('bob', 'user', 'gov');
+  await t.cookieFor('carol', 'user', 'private');
+  await t.cookieFor('dave', 'user', 'gov');
+  await upsertJobs(t.app.db, Array.from({ length: 1500 }, (_, i) => job(i)), 'csv', undefined, 200);
+  // A running job has no end and counts nowhere.
+  await upsertJobs(t.app.db, [{ ...job(9999), end: null, state: 'RUNNING' }], 'csv');
+});
+afterAll(() => t.close());
+
+const SERIES = `query S($from: DateTime!, $to: DateTime!, $bucket: SeriesBucket, $groupBy: [SeriesGroup!], $tz: String, $filter: SeriesFilter) {
+  usageSeries(from: $from, to: $to, bucket: $bucket, groupBy: $groupBy, timeZone: $tz, filter: $filter, fillZeros: true) {
+    time user account partition tier cluster state jobs cpuHours gpuHours memGBHours elapsedHours cost costValue
+  }
+}`;
+const TOTALS = `query T($f: JobFilter) { jobs(filter: $f, first: 1) { totals { jobs cpuHours gpuHours cost } } }`;
+
+const satang = (d: string) => BigInt(d.replace('.', ''));
+
+async function compare(opts: { from: number; to: number; bucket: SeriesBucket; tz: string; groupBy: string[]; filter?: Record<string, unknown>; billed?: boolean }) {
+  const filter = { ...(opts.filter ?? {}), ...(opts.billed === undefined ? {} : { billed: opts.billed }) };
+  const r = await t.gql(SERIES, { from: new Date(opts.from).toISOString(), to: new Date(opts.to).toISOString(), bucket: opts.bucket, groupBy: opts.groupBy, tz: opts.tz, filter }, admin);
+  expect(r.errors, JSON.stringify(opts)).toBeUndefined();
+  const rows: any[] = r.data.usageSeries;
+  expect(rows.length).toBeGreaterThan(0);
+  const times = rows.map((x) => Date.parse(x.time));
+  for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1]);
+  // The series covers whole buckets: from the start of the first to the end of the last.
+  const start = times[0];
+  const end = nextBucketStart(times[times.length - 1], opts.bucket, opts.tz);
+  expect(start).toBeLessThanOrEqual(opts.from);
+  expect(end).toBeGreaterThanOrEqual(opts.to);
+  const totals = await t.gql(TOTALS, { f: { ...filter, endedAfter: new Date(start).toISOString(), endedBefore: new Date(end).toISOString() } }, admin);
+  expect(totals.errors).toBeUndefined();
+  const want = totals.data.jobs.totals;
+  const sum = rows.reduce(
+    (a, x) => ({ jobs: a.jobs + x.jobs, cpu: a.cpu + x.cpuHours, gpu: a.gpu + x.gpuHours, cost: a.cost + satang(x.cost) }),
+    { jobs: 0, cpu: 0, gpu: 0, cost: 0n },
+  );
+  expect(sum.jobs, JSON.stringify(opts)).toBe(want.jobs);
+  expect(sum.cost, JSON.stringify(opts)).toBe(satang(want.cost));
+  expect(sum.cpu).toBeCloseTo(want.cpuHours, 6);
+  expect(sum.gpu).toBeCloseTo(want.gpuHours, 6);
+  for (const x of rows) expect(x.costValue).toBeCloseTo(Number(x.cost), 6);
+  return sum.jobs;
+}
+
+describe('usageSeries', () => {
+  it('adds up to the job totals for random windows, zones, buckets and groupings', async () => {
+    const zones = ['UTC', 'Asia/Bangkok', 'Asia/Kolkata', 'America/New_York', 'Europe/Berlin', 'Australia/Adelaide'];
+    const buckets: SeriesBucket[] = ['HOUR', 'DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'];
+    const groupings = [[], ['user'], ['account'], ['tier'], ['cluster', 'state'], ['user', 'partition']];
+    let compared = 0;
+    for (let i = 0; i < 24; i++) {
+      const bucket = buckets[rand(buckets.length)];
+      const span = { HOUR: 3, DAY: 60, WEEK: 200, MONTH: 365, QUARTER: 365, YEAR: 400 }[bucket] * (bucket === 'HOUR' ? 86400_000 : 86400_000);
+      const from = YEAR_START - 20 * 86400_000 + rand(400) * 86400_000 + rand(86400_000);
+      compared += await compare({ from, to: from + 1 + rand(span), bucket, tz: zones[rand(zones.length)], groupBy: groupings[rand(groupings.length)] });
+    }
+    // The windows are not all empty: thousands of jobs were summed and compared.
+    expect(compared).toBeGreaterThan(2000);
+  });
+
+  it('still adds up after a rate change and a receipt, billed and unbilled apart', async () => {
+    const rate = await t.gql('mutation { updateRate(input: { tier: gov, cpuPerHour: "0.91", gpuPerHour: "21.5", memGBPerHour: "0.07" }) { tier } }', {}, admin);
+    expect(rate.errors).toBeUndefined();
+    await createReceipt(t.app.db, 'bob', new Date('2026-07-01T00:00:00Z'), systemMeta('bob'));
+    const year = { from: YEAR_START, to: YEAR_START + 365 * 86400_000, tz: 'Asia/Bangkok' };
+    await compare({ ...year, bucket: 'MONTH', groupBy: ['tier'] });
+    await compare({ ...year, bucket: 'MONTH', groupBy: ['user'], billed: true });
+    await compare({ ...year, bucket: 'WEEK', groupBy: [], billed: false });
+  });
+
+  it('shows a user their own series without naming themselves, and no one else’s', async () => {
+    const vars = { from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', bucket: 'YEAR', groupBy: ['user'] };
+    const own = await t.gql(SERIES, vars, alice);
+    expect(own.errors).toBeUndefined();
+    expect(new Set(own.data.usageSeries.map((x: any) => x.user))).toEqual(new Set(['alice']));
+    expect(codes(await t.gql(SERIES, { ...vars, filter: { user: 'bob' } }, alice))).toEqual(['FORBIDDEN']);
+    expect(codes(await t.gql(SERIES, vars))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('fills empty buckets with zeros, and refuses an unknown zone or too many buckets with a way out', async () => {
+    const r = await t.gql(SERIES, { from: '2025-06-01T00:00:00Z', to: '2025-06-04T00:00:00Z', bucket: 'DAY', tz: 'UTC' }, admin);
+    expect(r.data.usageSeries.map((x: any) => [x.time, x.jobs, x.cost, x.costValue])).toEqual([
+      ['2025-06-01T00:00:00.000Z', 0, '0.00', 0],
+      ['2025-06-02T00:00:00.000Z', 0, '0.00', 0],
+      ['2025-06-03T00:00:00.000Z', 0, '0.00', 0],
+    ]);
+    const zone = await t.gql(SERIES, { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z', tz: 'Mars/Olympus' }, admin);
+    expect(codes(zone)).toEqual(['BAD_INPUT']);
+    expect(zone.errors![0].message).toMatch(/Mars\/Olympus.*IANA/);
+    const many = await t.gql(SERIES, { from: '2020-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z', bucket: 'HOUR' }, admin);
+    expect(codes(many)).toEqual(['TOO_COMPLEX']);
+    expect(many.errors![0].message).toMatch(/larger bucket or a shorter window/);
+  });
+});
+
+describe('usage, top-N', () => {
+  it('answers "top 3 users by GPU-hours" as one query, the same as sorting every user', async () => {
+    const all = await t.gql('{ usage(groupBy: [user]) { user totals { gpuHours cost } } }', {}, admin);
+    const top = await t.gql('{ usage(groupBy: [user], orderBy: { by: gpuHours }, limit: 3) { user totals { gpuHours } } }', {}, admin);
+    expect(top.errors).toBeUndefined();
+    const sorted = [...all.data.usage].sort((a: any, b: any) => b.totals.gpuHours - a.totals.gpuHours).slice(0, 3);
+    expect(top.data.usage.map((x: any) => x.user)).toEqual(sorted.map((x: any) => x.user));
+    const cheapest = await t.gql('{ usage(groupBy: [user], orderBy: { by: cost, direction: ASC }, limit: 1) { user totals { cost } } }', {}, admin);
+    const min = [...all.data.usage].sort((a: any, b: any) => Number(a.totals.cost) - Number(b.totals.cost))[0];
+    expect(cheapest.data.usage).toEqual([{ user: min.user, totals: { cost: min.totals.cost } }]);
+    expect(codes(await t.gql('{ usage(groupBy: [user], limit: 0) { user } }', {}, admin))).toEqual(['BAD_INPUT']);
+  });
+});
