@@ -139,6 +139,27 @@ async function benchRequests(ledgerFile: string, dir: string, row: (...cells: st
     row('e1', `1,000 aliases of a 1,000-job page (${refused.code})`, `${refused.ms.toFixed(1)} ms`, `${refused.cpuMs.toFixed(1)} ms CPU`, '');
     const page = await cpuOf('{ jobs(first: 1000) { edges { node { key jobId user name state end cpus gpus memMiB receiptId cost { cpuHours gpuHours memGBHours cost } } } totals { jobs cost } } }');
     row('e2', `one 1,000-job page with costs and totals (${page.code})`, `${page.ms.toFixed(0)} ms`, `${page.cpuMs.toFixed(0)} ms CPU`, '');
+    const rolled = await app.db.usageRollup.count();
+    const year = `from: "${new Date(NOW.getTime() - 365 * 86400_000).toISOString()}", to: "${NOW.toISOString()}"`;
+    for (const [id, label, groupBy] of [
+      ['f1', 'usageSeries, a year by day, everyone', '[]'],
+      ['f2', 'usageSeries, a year by day, by account', '[account]'],
+      ['f3', 'usageSeries, a year by day, by user', '[user]'],
+    ] as const) {
+      const times: number[] = [];
+      let code = 'ok';
+      for (let i = 0; i < 5; i++) {
+        const r = await cpuOf(`{ usageSeries(${year}, bucket: DAY, groupBy: ${groupBy}, timeZone: "Asia/Bangkok") { time jobs cpuHours cost } }`);
+        times.push(r.ms);
+        code = r.code;
+      }
+      times.sort((a, b) => a - b);
+      row(id, `${label} (${code}; ${rolled.toLocaleString('en-US')} rollup rows)`, `p50 ${times[2].toFixed(0)} ms`, `best ${times[0].toFixed(0)} ms`, '');
+    }
+    const rebuild = await measure(() =>
+      app.deps.services.rates.update({ tier: 'mu', cpuPerHour: '0.55', gpuPerHour: '12', memGBPerHour: '0.05' }, systemMeta('bench')),
+    );
+    row('f4', 'rate change: rollups of the tier rebuilt in its transaction', secs(rebuild.ms), '', mib(rebuild.peakRss));
   } finally {
     await app.stop();
   }
