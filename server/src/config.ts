@@ -108,8 +108,9 @@ function tier(env: Env, name: string): 'mu' | 'gov' | 'private' {
   return raw;
 }
 
-function timeZone(env: Env): string {
-  const raw = env.TIME_ZONE || 'UTC';
+function timeZone(env: Env, demo: boolean): string {
+  // The demo's users and prices are Thai, so is its calendar.
+  const raw = env.TIME_ZONE || (demo ? 'Asia/Bangkok' : 'UTC');
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: raw });
   } catch {
@@ -214,7 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
         ? { path: env.SACCTMGR_PATH || 'sacctmgr', timeoutMs: int(env, 'SACCTMGR_TIMEOUT_MS', 10_000, 100) }
         : null,
     },
-    timeZone: timeZone(env),
+    timeZone: timeZone(env, demo),
     seriesMaxRows: int(env, 'SERIES_MAX_ROWS', 10_000, 1),
     graphql: {
       maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 1),
