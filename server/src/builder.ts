@@ -1,5 +1,6 @@
 import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { Kind, valueFromASTUntyped } from 'graphql';
 import type { Context } from './context.ts';
 import { badInput, DomainError, ERROR_CODES } from './errors.ts';
 import { parseInstant } from './time.ts';
@@ -41,9 +42,15 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.scalarType('DateTime', {
-  description: 'An instant: ISO 8601 / RFC 3339 with date, time and offset, e.g. "2026-10-31T17:00:00Z"; answered in UTC',
+  description:
+    'An instant: ISO 8601 / RFC 3339 with date, time and offset, e.g. "2026-10-31T17:00:00Z", or epoch milliseconds from 0 to 253402300799999 ' +
+    'as a number or a string of digits, e.g. 1793466000000 or "1793466000000" (what Grafana sends for ${__from}); answered in RFC 3339 UTC',
   serialize: (d) => (d instanceof Date ? d.toISOString() : new Date(d as string).toISOString()),
   parseValue: (v) => parseInstant(v),
+  // A number literal is read from its text, not parsed to a number first: `1e3` and `12.5` are
+  // refused, and epoch milliseconds past GraphQL's 32-bit Int (any instant after 25 January 1970) are exact.
+  parseLiteral: (node, variables) =>
+    parseInstant(node.kind === Kind.INT || node.kind === Kind.FLOAT ? node.value : valueFromASTUntyped(node, variables)),
 });
 
 builder.scalarType('Decimal', {

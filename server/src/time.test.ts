@@ -22,6 +22,12 @@ describe('parseInstant', () => {
     ['2026-10-31t17:00:00z', '2026-10-31T17:00:00.000Z'],
     ['2026-10-31t17:00:00+00:00', '2026-10-31T17:00:00.000Z'],
     ['2026-12-31T23:59:59Z', '2026-12-31T23:59:59.000Z'],
+    // a string of digits is epoch milliseconds (Grafana's "${__timeFrom}"), never a year
+    ['1', '1970-01-01T00:00:00.001Z'],
+    ['2026', '1970-01-01T00:00:02.026Z'],
+    ['0', '1970-01-01T00:00:00.000Z'],
+    ['1767225600000', '2026-01-01T00:00:00.000Z'],
+    ['253402300799999', '9999-12-31T23:59:59.999Z'],
   ])('accepts %s as %s', (text, iso) => {
     const d = parseInstant(text);
     expect(d).toBeInstanceOf(Date);
@@ -29,8 +35,6 @@ describe('parseInstant', () => {
   });
 
   it.each([
-    ['a bare number as text', '1'],
-    ['a year alone', '2026'],
     ['a date without a time', '2026-10-31'],
     ['February 30th', '2026-02-30T00:00:00Z'],
     ['February 29th of a common year', '2027-02-29T00:00:00Z'],
@@ -49,6 +53,15 @@ describe('parseInstant', () => {
     ['surrounding whitespace', ' 2026-10-31T17:00:00Z'],
     ['the empty string', ''],
     ['an RFC 2822 date', 'Sat, 31 Oct 2026 17:00:00 GMT'],
+    ['negative epoch milliseconds', '-1'],
+    ['epoch milliseconds past 9999', '253402300800000'],
+    ['far too many digits', '99999999999999999999999'],
+    ['a fraction', '12.5'],
+    ['an exponent', '1e3'],
+    ['hexadecimal', '0x10'],
+    ['digits with a sign', '+1767225600000'],
+    ['digits with whitespace', ' 1767225600000'],
+    ['digits with a unit', '1767225600000ms'],
   ])('refuses %s (%s) with BAD_INPUT', (_what, text) => {
     const error = refusal(text);
     expect(error).toBeInstanceOf(DomainError);
@@ -57,7 +70,20 @@ describe('parseInstant', () => {
   });
 
   it.each([
-    ['a number', 12345],
+    [12345, '1970-01-01T00:00:12.345Z'],
+    [0, '1970-01-01T00:00:00.000Z'],
+    [1767225600000, '2026-01-01T00:00:00.000Z'],
+    [253402300799999, '9999-12-31T23:59:59.999Z'],
+  ])('accepts the number %s as epoch milliseconds, %s', (ms, iso) => {
+    expect(parseInstant(ms).toISOString()).toBe(iso);
+  });
+
+  it.each([
+    ['a negative number', -1],
+    ['a number past 9999', 253402300800000],
+    ['a fraction', 12.5],
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
     ['null', null],
     ['undefined', undefined],
     ['a boolean', true],
@@ -71,8 +97,17 @@ describe('parseInstant', () => {
   });
 
   it('names the field and an example in its message', () => {
-    const error = refusal('2026', 'completedBefore') as DomainError;
+    const error = refusal('2026-10', 'completedBefore') as DomainError;
     expect(error.message).toMatch(/^completedBefore /);
     expect(error.message).toContain('2026-10-31T17:00:00Z');
+    expect(error.message).toContain('epoch milliseconds');
+  });
+
+  it('names the range when epoch milliseconds are out of it', () => {
+    for (const value of [-1, '-1', 253402300800000, '253402300800000']) {
+      const error = refusal(value, 'from') as DomainError;
+      expect(error.message).toMatch(/^from /);
+      expect(error.message).toContain('253402300799999');
+    }
   });
 });

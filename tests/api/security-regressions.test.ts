@@ -306,25 +306,29 @@ describe('3. updateRate and the rate bound', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// 4. DateTime input takes only full ISO 8601 instants.
+// 4. DateTime input takes only full ISO 8601 instants, or epoch milliseconds (never a year).
 // ---------------------------------------------------------------------------------------------
 
 describe('4. DateTime input', () => {
   const MY_JOBS = 'query($x: DateTime) { myJobs(completedBefore: $x) { key } }';
   const DATA_SOURCE = 'query($from: DateTime) { dataSource(from: $from) { id } }';
   const REFUSED: unknown[] = [
-    '1',
-    '2026',
     '2026-10-31',
     '2026-02-30T00:00:00Z',
     '10000-01-01T00:00:00Z',
     '2026-10-31T17:00:00',
-    12345,
     '2026-13-01T00:00:00Z',
     '2026-10-31 17:00:00Z',
     'yesterday',
     '',
     true,
+    -1,
+    '-1',
+    253402300800000,
+    '253402300800000',
+    12.5,
+    '12.5',
+    '1e3',
   ];
 
   it.each(REFUSED.map((v) => [JSON.stringify(v), v]))('refuses %s as a variable with BAD_INPUT', async (_shown, value) => {
@@ -336,13 +340,30 @@ describe('4. DateTime input', () => {
     }
   });
 
-  it.each(['"2026"', '"2026-10-31"', '"2026-02-30T00:00:00Z"', '12345'])('refuses %s written in the query with BAD_INPUT', async (literal) => {
-    const r = await t.gql(`{ myJobs(completedBefore: ${literal}) { key } }`, {}, alice);
-    expect(codes(r)).toEqual(['BAD_INPUT']);
+  it.each(['"2026-10-31"', '"2026-02-30T00:00:00Z"', '-1', '253402300800000', '"253402300800000"', '12.5', '1e3', '"1e3"', 'true'])(
+    'refuses %s written in the query with BAD_INPUT',
+    async (literal) => {
+      const r = await t.gql(`{ myJobs(completedBefore: ${literal}) { key } }`, {}, alice);
+      expect(codes(r)).toEqual(['BAD_INPUT']);
+    },
+  );
+
+  it('takes a string of digits or a number as epoch milliseconds, never as a year', async () => {
+    // 1 ms, 2026 ms, 12.345 s after the epoch (server/src/time.test.ts checks the exact instants): before every job
+    for (const value of ['1', '2026', 12345, 0]) {
+      const jobs = await t.gql(MY_JOBS, { x: value }, alice);
+      expect(jobs.errors).toBeUndefined();
+      expect(jobs.data.myJobs).toEqual([]);
+    }
+    for (const literal of ['"2026"', '12345', '0']) {
+      const r = await t.gql(`{ myJobs(completedBefore: ${literal}) { key } }`, {}, alice);
+      expect(r.errors).toBeUndefined();
+      expect(r.data.myJobs).toEqual([]);
+    }
   });
 
-  it('accepts full instants, in UTC or with an offset', async () => {
-    for (const value of ['2026-10-31T17:00:00Z', '2026-10-31T17:00:00.123+07:00']) {
+  it('accepts full instants, in UTC or with an offset, and the same instant as epoch milliseconds', async () => {
+    for (const value of ['2026-10-31T17:00:00Z', '2026-10-31T17:00:00.123+07:00', 1793466000000, '1793466000000']) {
       const jobs = await t.gql(MY_JOBS, { x: value }, alice);
       expect(jobs.errors).toBeUndefined();
       const keys = jobs.data.myJobs.map((j: any) => j.key);
