@@ -9,6 +9,7 @@ import { DomainError } from '../errors.ts';
 import type { SessionResolver } from '../http/session.ts';
 import { clientIp, headersOf } from '../http/util.ts';
 import { schema } from '../schema/index.ts';
+import { useBearerToken } from './bearer.ts';
 import { useCredentialLifetime } from './credential-lifetime.ts';
 import { CSRF_HEADER, useCsrfHeader } from './csrf.ts';
 import { createMaskError, toGraphQLError } from './errors.ts';
@@ -68,6 +69,7 @@ export function createGraphQL({ deps, config, log, resolveSession }: GraphQLDeps
     },
     plugins: [
       useCsrfHeader(),
+      useBearerToken(resolveSession),
       ...limitPlugins(config.graphql),
       useIntrospectionGate(config.graphql.introspection),
       readOnlyTokens,

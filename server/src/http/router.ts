@@ -9,7 +9,7 @@ import type { GraphQLServer } from '../graphql/yoga.ts';
 import { appendSetCookie, ensureCsrfCookie, securityHeaders } from './csrf.ts';
 import { handleExport } from './exports.ts';
 import { sendError, sendIfDomainError } from './respond.ts';
-import type { SessionResolver } from './session.ts';
+import { INVALID_TOKEN_CHALLENGE, INVALID_TOKEN_MESSAGE, type SessionResolver } from './session.ts';
 import { headersOf, sendJson, viaHttps } from './util.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -34,7 +34,8 @@ export async function loadWebHandler(config: Config): Promise<NodeHandler | null
 /**
  * Which part answers a request: GraphQL, health, the app's assets, the plain routes (formula,
  * exports, login, logout), then the web app. A DomainError from any route answers with its code;
- * anything else is logged and answered INTERNAL.
+ * anything else is logged and answered INTERNAL. A bearer token that is not valid answers 401
+ * with its challenge on every route that looks at the viewer, as on /graphql (graphql/bearer.ts).
  */
 export function createRouter({ db, config, log, yoga, resolveSession, auth, formula }: RouterDeps, webHandler: NodeHandler | null) {
   const secureFor = (req: IncomingMessage) => config.cookieSecure || viaHttps(req, config.trustProxy);
@@ -54,6 +55,10 @@ export function createRouter({ db, config, log, yoga, resolveSession, auth, form
       // The app's hashed assets need no viewer: serve them without a session lookup per file.
       if (webHandler && url.pathname.startsWith('/_app/')) return webHandler(req, res, () => sendError(res, 'NOT_FOUND', 'no such file'));
       const session = await resolveSession(headersOf(req), secureFor(req));
+      if (session.badToken) {
+        res.setHeader('www-authenticate', INVALID_TOKEN_CHALLENGE);
+        return sendError(res, 'UNAUTHENTICATED', INVALID_TOKEN_MESSAGE);
+      }
       // Outside GraphQL an API token may download (GET) but never change anything.
       const viewer = session.readOnly && req.method !== 'GET' ? null : session.viewer;
       if (session.setCookie) appendSetCookie(res, session.setCookie);
