@@ -32,6 +32,33 @@ export const Role = {
 } as const;
 
 export type Role = typeof Role[keyof typeof Role];
+/** A calendar bucket in the query’s time zone (weeks start on Monday) */
+export const SeriesBucket = {
+  DAY: 'DAY',
+  HOUR: 'HOUR',
+  MONTH: 'MONTH',
+  QUARTER: 'QUARTER',
+  WEEK: 'WEEK',
+  YEAR: 'YEAR'
+} as const;
+
+export type SeriesBucket = typeof SeriesBucket[keyof typeof SeriesBucket];
+export const SeriesGroup = {
+  account: 'account',
+  cluster: 'cluster',
+  partition: 'partition',
+  state: 'state',
+  tier: 'tier',
+  user: 'user'
+} as const;
+
+export type SeriesGroup = typeof SeriesGroup[keyof typeof SeriesGroup];
+export const SortDirection = {
+  ASC: 'ASC',
+  DESC: 'DESC'
+} as const;
+
+export type SortDirection = typeof SortDirection[keyof typeof SortDirection];
 export const Tier = {
   gov: 'gov',
   mu: 'mu',
@@ -48,3 +75,13 @@ export const UsageGroup = {
 } as const;
 
 export type UsageGroup = typeof UsageGroup[keyof typeof UsageGroup];
+export const UsageMeasure = {
+  cost: 'cost',
+  cpuHours: 'cpuHours',
+  elapsedHours: 'elapsedHours',
+  gpuHours: 'gpuHours',
+  jobs: 'jobs',
+  memGBHours: 'memGBHours'
+} as const;
+
+export type UsageMeasure = typeof UsageMeasure[keyof typeof UsageMeasure];
