@@ -6,6 +6,7 @@ import { createRoleResolver } from './auth/roles.ts';
 import type { Config } from './config.ts';
 import type { ContextDeps } from './context.ts';
 import { type Db, openDatabase } from './db/client.ts';
+import { attachReader, openReader } from './db/reader.ts';
 import { attachGraphQLWebSocket } from './graphql/ws.ts';
 import { createGraphQL, type GraphQLServer } from './graphql/yoga.ts';
 import { createAuthRoutes } from './http/auth-routes.ts';
@@ -33,6 +34,9 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   const log = options.logger ?? createLogger(config.instanceDir, config.logLevel);
   const db = openDatabase(config.databaseFile);
   await seed(db, config, (msg) => log.info(msg));
+  // Usage aggregates run on a reader thread of their own, so they never hold the event loop.
+  const reader = openReader(config.databaseFile);
+  attachReader(db, reader);
   const pubsub = newPubSub();
   const services = createServices({ db, config, pubsub });
   const deps: ContextDeps = { db, config, pubsub, services };
@@ -84,6 +88,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await reader.close();
       await db.$disconnect();
     },
   };

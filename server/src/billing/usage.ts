@@ -1,6 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { dialect } from '../db/dialect.ts';
+import { readQuery } from '../db/reader.ts';
 import { badInput, DomainError } from '../errors.ts';
 import { parseRate } from '@hpc-accounting/pricing/money';
 
@@ -146,7 +147,7 @@ export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonl
   const groupSql = (g: UsageGroup) => (g === 'tier' ? tierSql(defaultTier) : GROUP_SQL[g]);
   const priced = await pricedJobs(db, defaultTier, sqlWhere(filter), groups.map((g) => Prisma.sql`${groupSql(g)} AS ${Prisma.raw(`"g_${g}"`)}`));
   const outerGroups = groups.map((g) => Prisma.raw(`"g_${g}"`));
-  const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
+  const rows = await readQuery(db, Prisma.sql`
     ${priced.with}
     SELECT ${Prisma.join([...outerGroups, Prisma.sql`1 AS "one"`], ', ')},
       COUNT(*) AS "jobs",
@@ -154,7 +155,7 @@ export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonl
       ${Prisma.join(SPLIT_SUMS.map(([name, expr]) => splitSum(name, expr)), ',\n      ')}
     FROM ${priced.from}
     ${groups.length ? Prisma.sql`GROUP BY ${Prisma.join(outerGroups, ', ')} ORDER BY ${Prisma.join(outerGroups, ', ')}` : Prisma.empty}
-    LIMIT ${MAX_BUCKETS + 1}`;
+    LIMIT ${MAX_BUCKETS + 1}`);
   if (rows.length > MAX_BUCKETS) {
     throw new DomainError('TOO_COMPLEX', `this grouping has more than ${MAX_BUCKETS} groups: narrow the filter or group by fewer fields`, { maxBuckets: MAX_BUCKETS });
   }

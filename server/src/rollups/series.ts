@@ -1,6 +1,7 @@
 import { joinSplit, splitSum } from '../billing/usage.ts';
 import type { Db } from '../db/client.ts';
 import { dialect } from '../db/dialect.ts';
+import { readQuery } from '../db/reader.ts';
 import { badInput, DomainError } from '../errors.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { bucketsBetween, isTimeZone, type SeriesBucket } from './calendar.ts';
@@ -80,7 +81,7 @@ export async function usageSeries(db: Db, q: SeriesQuery): Promise<{ rows: Serie
   if (f.billed === true) where.push(Prisma.sql`r."billed"`);
   if (f.billed === false) where.push(Prisma.sql`NOT r."billed"`);
   const groupCols = groups.map((g) => Prisma.raw(`r."${COLUMN[g]}"`));
-  const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
+  const rows = await readQuery(db, Prisma.sql`
     SELECT b."s" AS "t", ${Prisma.join([...groups.map((g) => Prisma.sql`r.${Prisma.raw(`"${COLUMN[g]}"`)} AS ${Prisma.raw(`"g_${g}"`)}`), Prisma.sql`1 AS "one"`], ', ')},
       SUM(r."jobs") AS "jobs",
       ${splitSum('elapsed', Prisma.sql`r."elapsedSec"`)},
@@ -93,7 +94,7 @@ export async function usageSeries(db: Db, q: SeriesQuery): Promise<{ rows: Serie
     WHERE ${Prisma.join(where, ' AND ')}
     GROUP BY ${Prisma.join([Prisma.sql`b."s"`, ...groupCols], ', ')}
     ORDER BY ${Prisma.join([Prisma.sql`b."s"`, ...groupCols], ', ')}
-    LIMIT ${q.maxRows + 1}`;
+    LIMIT ${q.maxRows + 1}`);
   const nullIfEmpty = (g: SeriesGroup, v: unknown) => ((g === 'account' || g === 'partition') && v === '' ? null : (v as string));
   let out: SeriesRow[] = rows.map((r) => ({
     time: new Date(Date.parse(r.t as string)),
