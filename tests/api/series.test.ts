@@ -160,3 +160,15 @@ describe('usage, top-N', () => {
     expect(codes(await t.gql('{ usage(groupBy: [user], limit: 0) { user } }', {}, admin))).toEqual(['BAD_INPUT']);
   });
 });
+
+describe('usageSeries for Wild GraphQL', () => {
+  it('labels jobs without an account with noneLabel, and leaves them null without it', async () => {
+    const q = (extra: string) =>
+      `{ usageSeries(from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z", bucket: YEAR, groupBy: [account]${extra}) { account jobs } }`;
+    const plain = await t.gql(q(''), {}, admin);
+    const named = await t.gql(q(', noneLabel: "(none)"'), {}, admin);
+    expect(plain.data.usageSeries.map((r: any) => r.account)).toContain(null);
+    expect(named.data.usageSeries.map((r: any) => r.account)).not.toContain(null);
+    expect(named.data.usageSeries.find((r: any) => r.account === '(none)').jobs).toBe(plain.data.usageSeries.find((r: any) => r.account === null).jobs);
+  });
+});

@@ -64,8 +64,11 @@ builder.queryField('usageSeries', (t) =>
       filter: t.arg({ type: SeriesFilterInput }),
       timeZone: t.arg.string({ description: 'IANA zone for days, weeks and months; the server’s TIME_ZONE by default' }),
       fillZeros: t.arg.boolean({ defaultValue: false, description: 'A row of zeros for every bucket a group has no jobs in' }),
+      noneLabel: t.arg.string({
+        description: 'Shown instead of null where a job has no account or partition (Wild GraphQL cannot label a series null)',
+      }),
     },
-    resolve: (_root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       const viewer = ctx.viewer!;
       const filter = { ...(args.filter ?? {}) };
       if (viewer.role === 'user') {
@@ -73,7 +76,7 @@ builder.queryField('usageSeries', (t) =>
         filter.user = viewer.username;
       }
       const bucket = args.bucket ?? (args.intervalMs != null ? bucketForInterval(args.intervalMs) : 'DAY');
-      return ctx.services.series({
+      const rows = await ctx.services.series({
         from: args.from,
         to: args.to,
         bucket,
@@ -83,6 +86,9 @@ builder.queryField('usageSeries', (t) =>
         fillZeros: args.fillZeros ?? false,
         maxRows: ctx.config.seriesMaxRows,
       });
+      const none = args.noneLabel;
+      if (none == null) return rows;
+      return rows.map((r) => ({ ...r, group: Object.fromEntries(Object.entries(r.group).map(([k, v]) => [k, v ?? none])) }));
     },
   }),
 );
