@@ -1,5 +1,5 @@
 import { ensureRates } from './billing/rates.ts';
-import { ensureRollups } from './rollups/store.ts';
+import { ensureRollups, repriceUsers } from './rollups/store.ts';
 import { hashPassword } from './auth/passwords.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
@@ -36,12 +36,16 @@ export async function seed(db: Db, config: Config, log: (msg: string) => void) {
   }
 
   if (config.seedDemoUsers) {
+    const created: string[] = [];
     for (const u of DEMO_USERS) {
       const exists = await db.user.findUnique({ where: { username: u.username } });
       if (!exists) {
         await db.user.create({ data: { ...u, passwordHash: await hashPassword(u.username) } });
+        created.push(u.username);
       }
     }
+    // Jobs synced before these accounts existed were priced at the default tier.
+    await repriceUsers(db, config.auth.defaultTier, created);
     log(`demo users: ${DEMO_USERS.map((u) => `${u.username}/${u.username} (${u.role}, ${u.tier})`).join(', ')}`);
   }
 }

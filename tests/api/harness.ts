@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { type App, buildApp } from '../../server/src/app.ts';
 import { createSession, SESSION_COOKIE } from '../../server/src/auth/sessions.ts';
 import { loadConfig } from '../../server/src/config.ts';
+import { repriceUsers } from '../../server/src/rollups/store.ts';
 
 export const ADMIN_PASSWORD = 'admin-test-password';
 
@@ -40,7 +41,10 @@ export async function startTestApp(env: Record<string, string> = {}, reuseDir?: 
     app,
     dir,
     async cookieFor(username, role = 'user', tier = 'mu') {
+      const existed = await app.db.user.findUnique({ where: { username } });
       const user = await app.db.user.upsert({ where: { username }, create: { username, role, tier }, update: {} });
+      // A user made with a tier after their jobs were synced, as an admin setting it would: rollups follow.
+      if (!existed) await repriceUsers(app.db, config.auth.defaultTier, [username]);
       const { token } = await createSession(app.db, user.id, 30);
       return `${SESSION_COOKIE}=${token}`;
     },

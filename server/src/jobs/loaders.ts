@@ -2,6 +2,7 @@ import { type CostBreakdown, costOfUnits } from '@hpc-accounting/pricing/cost';
 import DataLoader from 'dataloader';
 import type { Db } from '../db/client.ts';
 import { notFound } from '../errors.ts';
+import { usageFromRollups } from '../rollups/totals.ts';
 import type { JobRecordRow } from './ledger.ts';
 import { listJobs, type UsageFilter, type UsageGroup, usageBuckets, usageTotals } from '../billing/usage.ts';
 
@@ -18,12 +19,19 @@ export function createLoaders(db: Db, defaultTier = 'mu') {
       { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
     usageTotals: new DataLoader(
-      (filters: readonly UsageFilter[]) => Promise.all(filters.map((f) => usageTotals(db, f, defaultTier))),
+      (filters: readonly UsageFilter[]) =>
+        Promise.all(
+          filters.map(async (f) => {
+            const rolled = await usageFromRollups(db, f, []);
+            if (!rolled) return usageTotals(db, f, defaultTier);
+            return rolled[0] ?? { key: {}, sums: { jobs: 0, elapsedSeconds: 0, cpuSeconds: 0n, gpuSeconds: 0n, memMiBSeconds: 0n }, costSatang: 0n };
+          }),
+        ),
       { cacheKeyFn: (f) => JSON.stringify(f) },
     ),
     usage: new DataLoader(
       (keys: readonly { filter: UsageFilter; groupBy: readonly UsageGroup[] }[]) =>
-        Promise.all(keys.map((k) => usageBuckets(db, k.filter, k.groupBy, defaultTier))),
+        Promise.all(keys.map(async (k) => (await usageFromRollups(db, k.filter, k.groupBy)) ?? usageBuckets(db, k.filter, k.groupBy, defaultTier))),
       { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
     /** The receipt item that billed a job, with the rates it was billed at. */

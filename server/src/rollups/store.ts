@@ -20,7 +20,7 @@ export function slotsOf(ends: Iterable<Date | string | null | undefined>): Array
 const COLUMNS = ['bucket', 'cluster', 'user', 'account', 'partition', 'state', 'tier', 'billed', 'jobs', 'elapsedSec', 'cpuSec', 'gpuSec', 'memMiBSec', 'costSatang'];
 
 /** Which rollup rows to compute again: some quarter hours, the unbilled jobs of one tier (a rate changed), or all. */
-export type RollupScope = { slots: Array<[string, string]> } | { unbilledOfTier: string } | 'all';
+export type RollupScope = { slots: Array<[string, string]> } | { unbilledOfTier: string } | { users: string[] } | 'all';
 
 /**
  * Recomputes rollup rows from the jobs, inside the caller's transaction: whatever changed there
@@ -39,6 +39,11 @@ export async function rebuildRollups(tx: Tx | Db, defaultTier: string, scope: Ro
     await tx.$executeRaw`DELETE FROM "UsageRollup" WHERE "bucket" IN (SELECT "s" FROM ${ranges})`;
     // The quarter hours drive the join, so each is one range of the index on the jobs' end.
     source = Prisma.sql`${ranges} q JOIN "JobRecord" j ON j."end" >= q."s" AND j."end" < q."e"`;
+  } else if ('users' in scope) {
+    // A user whose tier was set or changed: their jobs are priced at the new tier.
+    if (scope.users.length === 0) return;
+    await tx.$executeRaw`DELETE FROM "UsageRollup" WHERE "user" IN ${dialect.valuesOf(scope.users)}`;
+    where = Prisma.sql`j."end" IS NOT NULL AND j."user" IN ${dialect.valuesOf(scope.users)}`;
   } else {
     await tx.$executeRaw`DELETE FROM "UsageRollup" WHERE "tier" = ${scope.unbilledOfTier} AND NOT "billed"`;
     where = Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND ${tier} = ${scope.unbilledOfTier}`;
@@ -73,3 +78,7 @@ export async function ensureRollups(db: Db, defaultTier: string) {
   const [rolled, jobs] = await Promise.all([db.usageRollup.count(), db.jobRecord.count({ where: { end: { not: null } } })]);
   if (rolled === 0 && jobs > 0) await db.$transaction((tx) => rebuildRollups(tx, defaultTier, 'all'), { timeout: 600_000 });
 }
+
+/** After a user's tier was set or changed (seeding, an admin's change): their rollups priced at it, in one transaction. */
+export const repriceUsers = (db: Db, defaultTier: string, users: string[]) =>
+  db.$transaction((tx) => rebuildRollups(tx, defaultTier, { users }), { timeout: 120_000 });
