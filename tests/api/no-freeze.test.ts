@@ -35,7 +35,9 @@ afterAll(() => t.close());
 describe('a heavy aggregate', () => {
   it('leaves the event loop free: /healthz answers while usage by month and by tier and the job totals scan the whole ledger', async () => {
     const histogram = monitorEventLoopDelay({ resolution: 5 });
-    const query = '{ usage(groupBy: [month]) { month totals { cost } } byTier: usage(groupBy: [tier]) { tier } jobs { totals { cost } } }';
+    // A window that does not fall on quarter hours is summed from the jobs, not the rollups: the heaviest read there is.
+    const f = '{ endedBefore: "2030-01-01T00:00:00.001Z" }';
+    const query = `{ usage(filter: ${f}, groupBy: [month]) { month totals { cost } } byTier: usage(filter: ${f}, groupBy: [tier]) { tier } jobs(filter: ${f}) { totals { cost } } }`;
     const post = () =>
       fetch(`${base}/graphql`, {
         method: 'POST',
