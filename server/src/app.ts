@@ -64,7 +64,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     await loadWebHandler(config),
   );
   const server = createServer(router);
-  const socket = attachGraphQLWebSocket(server, yoga, config);
+  const socket = attachGraphQLWebSocket(server, yoga, config, (error) => log.error({ err: error }, 'GraphQL operation failed'));
   const scheduler = createSyncScheduler({ db, config, sources: services.sources, log });
 
   return {

@@ -6,7 +6,7 @@ import { WebSocketServer } from 'ws';
 import type { Config } from '../config.ts';
 import { DomainError } from '../errors.ts';
 import { sameOrigin } from '../http/util.ts';
-import { toGraphQLError } from './errors.ts';
+import { createMaskError, toGraphQLError } from './errors.ts';
 import type { GraphQLServer } from './yoga.ts';
 
 type Enveloped = { execute: (a: ExecutionArgs) => unknown; subscribe: (a: ExecutionArgs) => unknown };
@@ -16,7 +16,8 @@ type Enveloped = { execute: (a: ExecutionArgs) => unknown; subscribe: (a: Execut
  * (its parse, validate, context and execute), so limits, masking and the read-only rule hold on
  * the socket exactly as on HTTP. A message over the size limit closes the socket (code 1009).
  */
-export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, config: Config) {
+export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, config: Config, logError: (error: unknown) => void) {
+  const maskError = createMaskError(logError);
   const wss = new WebSocketServer({
     server,
     path: '/graphql',
@@ -31,7 +32,7 @@ export function attachGraphQLWebSocket(server: Server, yoga: GraphQLServer, conf
         try {
           return (await (args.rootValue as Enveloped).execute(args)) as never;
         } catch (error) {
-          return { errors: [error instanceof DomainError ? toGraphQLError(error) : toGraphQLError(new DomainError('INTERNAL', 'Something went wrong on the server; it has been logged'))] } as never;
+          return { errors: [maskError(error)] } as never;
         }
       },
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args) as never,
