@@ -156,11 +156,23 @@ export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonl
     FROM ${priced.from}
     ${groups.length ? Prisma.sql`GROUP BY ${Prisma.join(outerGroups, ', ')} ORDER BY ${Prisma.join(outerGroups, ', ')}` : Prisma.empty}
     LIMIT ${MAX_BUCKETS + 1}`);
+  return bucketsOf(rows, groups);
+}
+
+/** No jobs at all: what a total of nothing is. */
+export const EMPTY_BUCKET: UsageBucket = { key: {}, sums: { jobs: 0, elapsedSeconds: 0, cpuSeconds: 0n, gpuSeconds: 0n, memMiBSeconds: 0n }, costSatang: 0n };
+
+/**
+ * Usage buckets from aggregate rows with the columns `g_<group>`, `jobs`, `elapsed` and the split sums
+ * `cpuSec`, `gpuSec`, `memSec`, `cost`, whether the jobs or the rollups were summed; more than
+ * MAX_BUCKETS rows is refused.
+ */
+export function bucketsOf(rows: Array<Record<string, unknown>>, groups: readonly UsageGroup[]): UsageBucket[] {
   if (rows.length > MAX_BUCKETS) {
     throw new DomainError('TOO_COMPLEX', `this grouping has more than ${MAX_BUCKETS} groups: narrow the filter or group by fewer fields`, { maxBuckets: MAX_BUCKETS });
   }
   return rows
-    .filter((r) => Number(r.jobs) > 0)
+    .filter((r) => Number(r.jobs ?? 0) > 0)
     .map((r) => ({
       key: Object.fromEntries(groups.map((g) => [g, (r[`g_${g}`] as string | null) ?? null])),
       sums: {
@@ -176,7 +188,7 @@ export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonl
 
 export async function usageTotals(db: Db, filter: UsageFilter, defaultTier = 'mu'): Promise<UsageBucket> {
   const [b] = await usageBuckets(db, filter, [], defaultTier);
-  return b ?? { key: {}, sums: { jobs: 0, elapsedSeconds: 0, cpuSeconds: 0n, gpuSeconds: 0n, memMiBSeconds: 0n }, costSatang: 0n };
+  return b ?? EMPTY_BUCKET;
 }
 
 /** Opaque cursor over the ledger's order (end desc, key asc). */

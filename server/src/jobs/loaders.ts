@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts';
 import { notFound } from '../errors.ts';
 import { usageFromRollups } from '../rollups/totals.ts';
 import type { JobRecordRow } from './ledger.ts';
-import { listJobs, type UsageFilter, type UsageGroup, usageBuckets, usageTotals } from '../billing/usage.ts';
+import { EMPTY_BUCKET, listJobs, type UsageFilter, type UsageGroup, usageBuckets, usageTotals } from '../billing/usage.ts';
 
 /**
  * Per-request loaders over the ledger: every resolver that needs jobs, rates or a user's tier asks
@@ -24,7 +24,7 @@ export function createLoaders(db: Db, defaultTier = 'mu') {
           filters.map(async (f) => {
             const rolled = await usageFromRollups(db, f, []);
             if (!rolled) return usageTotals(db, f, defaultTier);
-            return rolled[0] ?? { key: {}, sums: { jobs: 0, elapsedSeconds: 0, cpuSeconds: 0n, gpuSeconds: 0n, memMiBSeconds: 0n }, costSatang: 0n };
+            return rolled[0] ?? EMPTY_BUCKET;
           }),
         ),
       { cacheKeyFn: (f) => JSON.stringify(f) },

@@ -1,10 +1,11 @@
-import { joinSplit, splitSum } from '../billing/usage.ts';
+import { joinSplit } from '../billing/usage.ts';
 import type { Db } from '../db/client.ts';
 import { dialect } from '../db/dialect.ts';
 import { readQuery } from '../db/reader.ts';
 import { badInput, DomainError } from '../errors.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { bucketsBetween, isTimeZone, type SeriesBucket } from './calendar.ts';
+import { ROLLUP_SUMS } from './store.ts';
 
 export const SERIES_GROUPS = ['user', 'account', 'partition', 'tier', 'cluster', 'state'] as const;
 export type SeriesGroup = (typeof SERIES_GROUPS)[number];
@@ -83,12 +84,7 @@ export async function usageSeries(db: Db, q: SeriesQuery): Promise<{ rows: Serie
   const groupCols = groups.map((g) => Prisma.raw(`r."${COLUMN[g]}"`));
   const rows = await readQuery(db, Prisma.sql`
     SELECT b."s" AS "t", ${Prisma.join([...groups.map((g) => Prisma.sql`r.${Prisma.raw(`"${COLUMN[g]}"`)} AS ${Prisma.raw(`"g_${g}"`)}`), Prisma.sql`1 AS "one"`], ', ')},
-      SUM(r."jobs") AS "jobs",
-      ${splitSum('elapsed', Prisma.sql`r."elapsedSec"`)},
-      ${splitSum('cpu', Prisma.sql`r."cpuSec"`)},
-      ${splitSum('gpu', Prisma.sql`r."gpuSec"`)},
-      ${splitSum('mem', Prisma.sql`r."memMiBSec"`)},
-      ${splitSum('cost', Prisma.sql`r."costSatang"`)}
+      ${ROLLUP_SUMS}
     FROM ${ranges} b
     JOIN "UsageRollup" r ON r."bucket" >= b."s" AND r."bucket" < b."e"
     WHERE ${Prisma.join(where, ' AND ')}
@@ -100,10 +96,10 @@ export async function usageSeries(db: Db, q: SeriesQuery): Promise<{ rows: Serie
     time: new Date(Date.parse(r.t as string)),
     group: Object.fromEntries(groups.map((g) => [g, nullIfEmpty(g, r[`g_${g}`])])),
     jobs: Number(r.jobs),
-    elapsedSeconds: joinSplit(r, 'elapsed'),
-    cpuSeconds: joinSplit(r, 'cpu'),
-    gpuSeconds: joinSplit(r, 'gpu'),
-    memMiBSeconds: joinSplit(r, 'mem'),
+    elapsedSeconds: BigInt((r.elapsed as number | bigint | null) ?? 0),
+    cpuSeconds: joinSplit(r, 'cpuSec'),
+    gpuSeconds: joinSplit(r, 'gpuSec'),
+    memMiBSeconds: joinSplit(r, 'memSec'),
     costSatang: joinSplit(r, 'cost'),
   }));
   if (q.fillZeros) out = fillZeros(out, buckets, groups);

@@ -1,4 +1,4 @@
-import { pricedJobs, tierSql } from '../billing/usage.ts';
+import { pricedJobs, splitSum, tierSql } from '../billing/usage.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { dialect } from '../db/dialect.ts';
 import { Prisma } from '../generated/prisma/client.ts';
@@ -16,6 +16,14 @@ export function slotsOf(ends: Iterable<Date | string | null | undefined>): Array
   }
   return [...starts].sort((a, b) => a - b).map((s) => [dialect.instant(new Date(s)), dialect.instant(new Date(s + SLOT_MS))]);
 }
+
+/** What a read sums over rollup rows `r`, under the column names bucketsOf (billing/usage.ts) reads. */
+export const ROLLUP_SUMS = Prisma.sql`SUM(r."jobs") AS "jobs",
+      SUM(r."elapsedSec") AS "elapsed",
+      ${splitSum('cpuSec', Prisma.sql`r."cpuSec"`)},
+      ${splitSum('gpuSec', Prisma.sql`r."gpuSec"`)},
+      ${splitSum('memSec', Prisma.sql`r."memMiBSec"`)},
+      ${splitSum('cost', Prisma.sql`r."costSatang"`)}`;
 
 const COLUMNS = ['bucket', 'cluster', 'user', 'account', 'partition', 'state', 'tier', 'billed', 'jobs', 'elapsedSec', 'cpuSec', 'gpuSec', 'memMiBSec', 'costSatang'];
 

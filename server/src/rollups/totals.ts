@@ -1,10 +1,9 @@
-import { joinSplit, MAX_BUCKETS, splitSum, type UsageBucket, type UsageFilter, type UsageGroup } from '../billing/usage.ts';
+import { bucketsOf, MAX_BUCKETS, type UsageBucket, type UsageFilter, type UsageGroup } from '../billing/usage.ts';
 import type { Db } from '../db/client.ts';
 import { dialect } from '../db/dialect.ts';
 import { readQuery } from '../db/reader.ts';
-import { DomainError } from '../errors.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { SLOT_MS } from './store.ts';
+import { ROLLUP_SUMS, SLOT_MS } from './store.ts';
 
 const aligned = (d: Date | null | undefined) => d == null || d.getTime() % SLOT_MS === 0;
 
@@ -37,31 +36,11 @@ export async function usageFromRollups(db: Db, filter: UsageFilter, groupBy: rea
     db,
     Prisma.sql`
     SELECT ${Prisma.join([...selected, Prisma.sql`1 AS "one"`], ', ')},
-      SUM(r."jobs") AS "jobs",
-      ${splitSum('elapsed', Prisma.sql`r."elapsedSec"`)},
-      ${splitSum('cpuSec', Prisma.sql`r."cpuSec"`)},
-      ${splitSum('gpuSec', Prisma.sql`r."gpuSec"`)},
-      ${splitSum('memSec', Prisma.sql`r."memMiBSec"`)},
-      ${splitSum('cost', Prisma.sql`r."costSatang"`)}
+      ${ROLLUP_SUMS}
     FROM "UsageRollup" r
     WHERE ${Prisma.join(where, ' AND ')}
     ${groups.length ? Prisma.sql`GROUP BY ${Prisma.join(keys, ', ')} ORDER BY ${Prisma.join(keys, ', ')}` : Prisma.empty}
     LIMIT ${MAX_BUCKETS + 1}`,
   );
-  if (rows.length > MAX_BUCKETS) {
-    throw new DomainError('TOO_COMPLEX', `this grouping has more than ${MAX_BUCKETS} groups: narrow the filter or group by fewer fields`, { maxBuckets: MAX_BUCKETS });
-  }
-  return rows
-    .filter((r) => Number(r.jobs ?? 0) > 0)
-    .map((r) => ({
-      key: Object.fromEntries(groups.map((g) => [g, (r[`g_${g}`] as string | null) ?? null])),
-      sums: {
-        jobs: Number(r.jobs),
-        elapsedSeconds: Number(joinSplit(r, 'elapsed')),
-        cpuSeconds: joinSplit(r, 'cpuSec'),
-        gpuSeconds: joinSplit(r, 'gpuSec'),
-        memMiBSeconds: joinSplit(r, 'memSec'),
-      },
-      costSatang: joinSplit(r, 'cost'),
-    }));
+  return bucketsOf(rows, groups);
 }
