@@ -1,5 +1,6 @@
 import { type CostBreakdown, costOfUnits } from '@hpc-accounting/pricing/cost';
 import DataLoader from 'dataloader';
+import { listRates } from '../billing/rates.ts';
 import type { Db } from '../db/client.ts';
 import { notFound } from '../errors.ts';
 import { usageFromRollups } from '../rollups/totals.ts';
@@ -11,6 +12,11 @@ import { EMPTY_BUCKET, listJobs, type UsageFilter, type UsageGroup, usageBuckets
  * these, so one request reads each thing once however many fields want it.
  */
 export function createLoaders(db: Db, defaultTier = 'mu') {
+  /** All tiers' rates (the one key is 'all'): a request reads them once, whatever asks. */
+  const rates = new DataLoader(async (keys: readonly 'all'[]) => {
+    const rows = await listRates(db);
+    return keys.map(() => rows);
+  });
   const loaders = {
     /** Pages of the job connection, keyed by filter and cursor. */
     jobPage: new DataLoader(
@@ -43,13 +49,10 @@ export function createLoaders(db: Db, defaultTier = 'mu') {
       const byKey = new Map(items.map((i) => [i.billingKey, i]));
       return keys.map((k) => byKey.get(k) ?? null);
     }),
-    /** All tiers' rates (the one key is 'all'). */
-    rates: new DataLoader(async (keys: readonly 'all'[]) => {
-      const rows = await db.rate.findMany({ orderBy: { tier: 'asc' } });
-      return keys.map(() => rows);
-    }),
+    rates,
+    /** One tier's rate, from the same one read of all of them. */
     rate: new DataLoader(async (tiers: readonly string[]) => {
-      const rows = await db.rate.findMany({ where: { tier: { in: [...tiers] } } });
+      const rows = await rates.load('all');
       return tiers.map((t) => rows.find((r) => r.tier === t) ?? new Error(`no rate for tier ${t}`));
     }),
     /** A user's tier; someone known only to Slurm is billed at the default tier. */
