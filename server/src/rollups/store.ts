@@ -83,10 +83,15 @@ export async function rebuildRollups(tx: Tx | Db, defaultTier: string, scope: Ro
 
 /** At start: a ledger that has jobs but no rollups yet (an upgrade, a restored file) gets them built once. */
 export async function ensureRollups(db: Db, defaultTier: string) {
-  const [rolled, jobs] = await Promise.all([db.usageRollup.count(), db.jobRecord.count({ where: { end: { not: null } } })]);
-  if (rolled === 0 && jobs > 0) await db.$transaction((tx) => rebuildRollups(tx, defaultTier, 'all'), { timeout: 600_000 });
+  // Existence, not counts: a start must not count a million-job ledger.
+  const [rolled, finished] = await Promise.all([
+    db.usageRollup.findFirst({ select: { id: true } }),
+    db.jobRecord.findFirst({ where: { end: { not: null } }, select: { key: true } }),
+  ]);
+  if (!rolled && finished) await db.$transaction((tx) => rebuildRollups(tx, defaultTier, 'all'), { timeout: 600_000 });
 }
 
 /** After a user's tier was set or changed (seeding, an admin's change): their rollups priced at it, in one transaction. */
-export const repriceUsers = (db: Db, defaultTier: string, users: string[]) =>
-  db.$transaction((tx) => rebuildRollups(tx, defaultTier, { users }), { timeout: 120_000 });
+export async function repriceUsers(db: Db, defaultTier: string, users: string[]) {
+  if (users.length > 0) await db.$transaction((tx) => rebuildRollups(tx, defaultTier, { users }), { timeout: 120_000 });
+}
