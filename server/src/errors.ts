@@ -73,5 +73,3 @@ export class DomainError extends Error {
 
 export const badInput = (message: string, details?: DomainError['details']) => new DomainError('BAD_INPUT', message, details);
 export const notFound = (message: string) => new DomainError('NOT_FOUND', message);
-
-export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;

@@ -3,7 +3,7 @@ import { invalidateSession, hashToken, type SessionViewer } from './auth/session
 import { createApiToken, credentialAlive, listApiTokens, revokeApiToken } from './auth/tokens.ts';
 import { findReceipt, listReceipts, type ReceiptListFilter, receiptItems } from './billing/receipt-store.ts';
 import { createReceipt, markReceiptPaid } from './billing/receipts.ts';
-import { getRate, listRates, rateHistory, type RateUpdate, updateRate } from './billing/rates.ts';
+import { getRate, rateHistory, type RateUpdate, updateRate } from './billing/rates.ts';
 import { recordAudit } from './audit/recorder.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
@@ -51,10 +51,9 @@ export function createServices({ db, config, pubsub }: ServiceDeps) {
   return {
     sources,
     slurmTimeoutMs,
-    series: async (q: SeriesQuery) => (await usageSeries(db, q)).rows,
+    series: (q: SeriesQuery) => usageSeries(db, q),
     credentialAlive: (credential: Pick<Credential, 'kind' | 'id'>) => credentialAlive(db, credential),
     rates: {
-      list: () => listRates(db),
       get: (tier: string) => getRate(db, tier),
       history: (tier: string | undefined, last: number) => rateHistory(db, tier, last),
       async update(input: RateUpdate, meta: RequestMeta) {

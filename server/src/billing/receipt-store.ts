@@ -40,5 +40,3 @@ export const receiptItems = (db: Db, receiptId: number, first: number, afterId?:
     orderBy: { id: 'asc' },
     take: first,
   });
-
-export const receiptOwner = (db: Db, id: number) => db.receipt.findUnique({ where: { id }, select: { userId: true } });

@@ -46,7 +46,7 @@ export function jobWhere(f: UsageFilter): Prisma.JobRecordWhereInput {
   };
 }
 
-export function sqlWhere(f: UsageFilter): Prisma.Sql {
+function sqlWhere(f: UsageFilter): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`j."end" IS NOT NULL`];
   if (f.user) parts.push(Prisma.sql`j."user" = ${f.user}`);
   if (f.account) parts.push(Prisma.sql`j."account" = ${f.account}`);

@@ -30,9 +30,6 @@ export function toGraphQLError(error: DomainError, at?: GraphQLError, message = 
   });
 }
 
-export const graphQLError = (code: ErrorCode, message: string, details?: DomainError['details']) =>
-  toGraphQLError(new DomainError(code, message, details));
-
 /** The code a GraphQL error already carries, when it is one of ours. */
 export function codeOf(error: GraphQLError): ErrorCode | null {
   const code = error.extensions?.code;

@@ -68,7 +68,7 @@ const COLUMN: Record<SeriesGroup, string> = {
  * bucket is the sum of the quarter hours it spans, so any bucket in any zone is exact, and the
  * series adds up to what `jobs.totals` says for the same window. Rows come by time, then group.
  */
-export async function usageSeries(db: Db, q: SeriesQuery): Promise<{ rows: SeriesRow[]; buckets: Array<[number, number]> }> {
+export async function usageSeries(db: Db, q: SeriesQuery): Promise<SeriesRow[]> {
   const buckets = seriesBuckets(q);
   const groups = [...new Set(q.groupBy)];
   const text = (ms: number) => dialect.instant(new Date(ms));
@@ -106,7 +106,7 @@ export async function usageSeries(db: Db, q: SeriesQuery): Promise<{ rows: Serie
   if (out.length > q.maxRows) {
     throw new DomainError('TOO_COMPLEX', `this series has more than ${q.maxRows} rows: choose a larger bucket, a shorter window, fewer groupings or a filter`, { maxRows: q.maxRows });
   }
-  return { rows: out, buckets };
+  return out;
 }
 
 /** Every group seen gets a row in every bucket, zero where it had no jobs; with no grouping, every bucket has one row. */
