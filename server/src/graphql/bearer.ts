@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import { bearerToken, INVALID_TOKEN_CHALLENGE, INVALID_TOKEN_MESSAGE, type ResolvedSession } from '../http/session.ts';
+import { bearerToken, INVALID_TOKEN_CHALLENGE, INVALID_TOKEN_MESSAGE, type SessionResolver } from '../http/session.ts';
 import { headersOf } from '../http/util.ts';
 import { toGraphQLError } from './errors.ts';
 
@@ -24,12 +24,12 @@ const invalidToken = () => toGraphQLError(new DomainError('UNAUTHENTICATED', INV
  * session.ts answers a bearer header with the token's owner or `badToken`, so a bearer header
  * without a viewer is a bad token.
  */
-export function useBearerToken(sessionOf: (request: Request) => Promise<ResolvedSession>): Plugin<Context> {
+export function useBearerToken(resolveSession: SessionResolver): Plugin<Context> {
   const refuseOnSocket = (ctx: Context & { req?: IncomingMessage; transport?: string }) =>
     ctx.transport === 'ws' && !ctx.viewer && !!ctx.req && bearerToken(headersOf(ctx.req)) !== null;
   return {
     async onRequestParse({ request, endResponse, fetchAPI }) {
-      if (bearerToken(request.headers) === null || !(await sessionOf(request)).badToken) return;
+      if (bearerToken(request.headers) === null || !(await resolveSession(request.headers)).badToken) return;
       endResponse(
         new fetchAPI.Response(JSON.stringify({ errors: [invalidToken()] }), {
           status: 401,

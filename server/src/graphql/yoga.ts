@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { type Context, type ContextDeps, createContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
-import type { ResolvedSession, SessionResolver } from '../http/session.ts';
+import type { SessionResolver } from '../http/session.ts';
 import { clientIp, headersOf } from '../http/util.ts';
 import { schema } from '../schema/index.ts';
 import { useBearerToken } from './bearer.ts';
@@ -49,13 +49,6 @@ export interface GraphQLDeps {
  */
 export function createGraphQL({ deps, config, log, resolveSession }: GraphQLDeps) {
   const maskError = createMaskError((error) => log.error({ err: error }, 'GraphQL operation failed'));
-  // One lookup of the session or token per HTTP request, shared by the bearer check and the context.
-  const sessions = new WeakMap<Request, Promise<ResolvedSession>>();
-  const sessionOf = (request: Request) => {
-    let session = sessions.get(request);
-    if (!session) sessions.set(request, (session = resolveSession(request.headers)));
-    return session;
-  };
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -76,7 +69,7 @@ export function createGraphQL({ deps, config, log, resolveSession }: GraphQLDeps
     },
     plugins: [
       useCsrfHeader(),
-      useBearerToken(sessionOf),
+      useBearerToken(resolveSession),
       ...limitPlugins(config.graphql),
       useIntrospectionGate(config.graphql.introspection),
       readOnlyTokens,
@@ -85,7 +78,7 @@ export function createGraphQL({ deps, config, log, resolveSession }: GraphQLDeps
     context: async ({ request, req, transport }: ServerContext & { request?: Request }) => {
       const ws = transport === 'ws';
       const headers = ws || !request ? headersOf(req) : request.headers;
-      const { viewer, readOnly, credential } = await (ws || !request ? resolveSession(headers) : sessionOf(request));
+      const { viewer, readOnly, credential } = await resolveSession(headers);
       return createContext(deps, {
         viewer,
         readOnly,
