@@ -118,20 +118,26 @@ async function benchRequests(ledgerFile: string, dir: string, row: (...cells: st
   try {
     const admin = await app.db.user.findUniqueOrThrow({ where: { username: 'admin' } });
     const { token } = await createSession(app.db, admin.id, 1);
-    const post = async (query: string) => {
+    const post = async (query: string, as = token) => {
       const res = await app.yoga.fetch('http://localhost/graphql', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-graphql-yoga-csrf': '1', cookie: `session=${token}` },
+        headers: { 'content-type': 'application/json', 'x-graphql-yoga-csrf': '1', cookie: `session=${as}` },
         body: JSON.stringify({ query }),
       });
-      return (await res.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+      return (await res.json()) as { data?: Record<string, unknown>; errors?: Array<{ extensions?: { code?: string } }> };
     };
-    const cpuOf = async (query: string) => {
+    const cpuOf = async (query: string, as = token) => {
       const cpu = process.cpuUsage();
       const started = performance.now();
-      const body = await post(query);
+      const body = await post(query, as);
       const used = process.cpuUsage(cpu);
-      return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, code: body.errors?.[0]?.extensions?.code ?? 'ok' };
+      const first = body.data ? Object.values(body.data)[0] : undefined;
+      return {
+        ms: performance.now() - started,
+        cpuMs: (used.user + used.system) / 1000,
+        code: body.errors?.[0]?.extensions?.code ?? 'ok',
+        rows: Array.isArray(first) ? first.length : undefined,
+      };
     };
     const flood = `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: jobs(first: 1000) { edges { node { key cost { cost } } } totals { cost } }`).join(' ')} }`;
     await cpuOf(flood);
@@ -139,27 +145,35 @@ async function benchRequests(ledgerFile: string, dir: string, row: (...cells: st
     row('e1', `1,000 aliases of a 1,000-job page (${refused.code})`, `${refused.ms.toFixed(1)} ms`, `${refused.cpuMs.toFixed(1)} ms CPU`, '');
     const page = await cpuOf('{ jobs(first: 1000) { edges { node { key jobId user name state end cpus gpus memMiB receiptId cost { cpuHours gpuHours memGBHours cost } } } totals { jobs cost } } }');
     row('e2', `one 1,000-job page with costs and totals (${page.code})`, `${page.ms.toFixed(0)} ms`, `${page.cpuMs.toFixed(0)} ms CPU`, '');
-    const rolled = await app.db.usageRollup.count();
-    const year = `from: "${new Date(NOW.getTime() - 365 * 86400_000).toISOString()}", to: "${NOW.toISOString()}"`;
-    for (const [id, label, groupBy] of [
-      ['f1', 'usageSeries, a year by day, everyone', '[]'],
-      ['f2', 'usageSeries, a year by day, by account', '[account]'],
-      ['f3', 'usageSeries, a year by day, by user', '[user]'],
-    ] as const) {
+    const [rolled, days, months] = await Promise.all([app.db.usageRollup.count(), app.db.usageRollupDay.count(), app.db.usageRollupMonth.count()]);
+    row('', `rollup rows: ${rolled.toLocaleString('en-US')} quarter-hour, ${days.toLocaleString('en-US')} day, ${months.toLocaleString('en-US')} month`, '', '', '');
+    // A user of the capture (alice0 is its busiest), as their own browser asks.
+    const someone = await app.db.user.upsert({ where: { username: 'alice0' }, create: { username: 'alice0', role: 'user', tier: 'mu' }, update: {} });
+    const own = await createSession(app.db, someone.id, 1);
+    /** p50 and best of `runs` requests, after one to warm the statement cache. */
+    const p50 = async (id: string, label: string, query: string, as = token, runs = 7) => {
+      const first = await cpuOf(query, as);
       const times: number[] = [];
-      let code = 'ok';
-      for (let i = 0; i < 5; i++) {
-        const r = await cpuOf(`{ usageSeries(${year}, bucket: DAY, groupBy: ${groupBy}, timeZone: "Asia/Bangkok") { time jobs cpuHours cost } }`);
-        times.push(r.ms);
-        code = r.code;
-      }
+      for (let i = 0; i < runs; i++) times.push((await cpuOf(query, as)).ms);
       times.sort((a, b) => a - b);
-      row(id, `${label} (${code}; ${rolled.toLocaleString('en-US')} rollup rows)`, `p50 ${times[2].toFixed(0)} ms`, `best ${times[0].toFixed(0)} ms`, '');
-    }
+      row(id, `${label} (${first.code}${first.rows === undefined ? '' : `; ${first.rows.toLocaleString('en-US')} rows`})`, `p50 ${times[runs >> 1].toFixed(1)} ms`, `best ${times[0].toFixed(1)} ms`, '');
+    };
+    const year = `from: "${new Date(NOW.getTime() - 365 * 86400_000).toISOString()}", to: "${NOW.toISOString()}"`;
+    const series = (groupBy: string, bucket = 'DAY') =>
+      `{ usageSeries(${year}, bucket: ${bucket}, groupBy: ${groupBy}, timeZone: "UTC") { time account user jobs cpuHours gpuHours cost costValue } }`;
+    await p50('f1', 'usageSeries, a year by day, everyone', series('[]'));
+    await p50('f2', 'usageSeries, a year by day, by account', series('[account]'));
+    await p50('f3', 'usageSeries, a year by day, one user’s own', series('[]'), own.token);
+    await p50('f4', 'usageSeries, a year by month, by user', series('[user]', 'MONTH'));
+    await p50('f5', 'usageSeries, a year by day, by account, in another zone', series('[account]').replace('"UTC"', '"Asia/Bangkok"'));
+    await p50('g1', 'usage by user × month', '{ usage(groupBy: [user, month]) { user month totals { jobs cpuHours cost } } }');
+    await p50('g2', 'usage, top 10 users by GPU-hours this quarter', `{ usage(groupBy: [user], orderBy: { by: gpuHours }, limit: 10, filter: { endedAfter: "${new Date(NOW.getTime() - 91 * 86400_000).toISOString().slice(0, 10)}T00:00:00Z" }) { user totals { gpuHours } } }`);
+    await p50('g3', 'first page of jobs with totals', '{ jobs(first: 50) { edges { node { key user state end cost { cost } } } totals { jobs cpuHours cost } } }');
+    await p50('g4', 'a user’s first page of their jobs with totals', '{ jobs(first: 50, filter: { user: "alice0" }) { edges { node { key state end cost { cost } } } totals { jobs cost } } }', own.token);
     const rebuild = await measure(() =>
       app.deps.services.rates.update({ tier: 'mu', cpuPerHour: '0.55', gpuPerHour: '12', memGBPerHour: '0.05' }, systemMeta('bench')),
     );
-    row('f4', 'rate change: rollups of the tier rebuilt in its transaction', secs(rebuild.ms), '', mib(rebuild.peakRss));
+    row('h', 'rate change: rollups of the tier rebuilt in its transaction', secs(rebuild.ms), '', mib(rebuild.peakRss));
   } finally {
     await app.stop();
   }
@@ -216,8 +230,8 @@ async function main() {
       const stored = await db.jobRecord.count();
       if (stored !== first.value.jobCount) throw new Error(`ledger holds ${stored} jobs after two syncs of ${first.value.jobCount}`);
 
-      const usage = await queryTimes(() => usageBuckets(db, {}, ['user', 'month']));
-      row('d1', `usageBuckets by user × month (${usage.value.length} buckets)`, `${usage.first.toFixed(0)} ms`, `best ${usage.best.toFixed(0)} ms`, '');
+      const usage = await queryTimes(() => usageBuckets(db, {}, ['user', 'month']), 2);
+      row('d1', `usageBuckets by user × month, summing the jobs themselves (${usage.value.length} buckets)`, `${usage.first.toFixed(0)} ms`, `best ${usage.best.toFixed(0)} ms`, '');
       const page = await queryTimes(() => listJobs(db, {}, 50));
       row('d2', 'listJobs, first page of 50', `${page.first.toFixed(1)} ms`, `best ${page.best.toFixed(1)} ms`, '');
       row('', `ledger file size (db + wal), ${stored.toLocaleString('en-US')} jobs`, mib(dbSize(ledgerFile)), '', '');

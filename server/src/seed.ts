@@ -15,7 +15,7 @@ export const DEMO_USERS = [
 
 export async function seed(db: Db, config: Config, log: (msg: string) => void) {
   await ensureRates(db);
-  await ensureRollups(db, config.auth.defaultTier);
+  await ensureRollups(db, config.auth.defaultTier, config.timeZone);
 
   const admin = await db.user.findUnique({ where: { username: config.adminUsername } });
   if (!config.adminPasswordGenerated) {

@@ -4,6 +4,8 @@ import { formatSatang } from '@hpc-accounting/pricing/money';
 import { createReceipt } from '../../server/src/billing/receipts.ts';
 import { usageBuckets, usageTotals } from '../../server/src/billing/usage.ts';
 import { usageFromRollups } from '../../server/src/rollups/totals.ts';
+import { calendarOf } from '../../server/src/rollups/levels.ts';
+import { Prisma } from '../../server/src/generated/prisma/client.ts';
 import { upsertJobs } from '../../server/src/jobs/ledger.ts';
 import { nextBucketStart, type SeriesBucket } from '../../server/src/rollups/calendar.ts';
 import type { NormalizedJob } from '../../server/src/slurm/types.ts';
@@ -49,7 +51,8 @@ function job(i: number): NormalizedJob {
 }
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // Rollups kept in a zone whose days are neither UTC days nor whole hours off them, with DST.
+  t = await startTestApp({ TIME_ZONE: 'Australia/Adelaide' });
   // Tiers before the jobs, as logins and seeding make them; slurm-only never logs in (default tier).
   admin = await t.cookieFor('admin', 'admin');
   alice = await t.cookieFor('alice', 'user', 'mu');
@@ -188,5 +191,69 @@ describe('usage tables and job totals from the rollups', () => {
       expect(rolled, JSON.stringify({ filter, groupBy })).toEqual(await usageBuckets(t.app.db, filter, groupBy, 'mu'));
     }
     expect(await usageFromRollups(t.app.db, { endedBefore: new Date('2026-05-01T00:00:00.001Z') }, [])).toBeNull();
+  });
+});
+
+/** Day and month rows that differ from the quarter hours they sum (both ways); none when the levels are exact. */
+async function levelMismatches(app = t) {
+  const measures = Prisma.raw('"jobs", "elapsedSec", "cpuSec", "gpuSec", "memMiBSec", "costSatang"');
+  const sums = Prisma.raw('SUM("jobs"), SUM("elapsedSec"), SUM("cpuSec"), SUM("gpuSec"), SUM("memMiBSec"), SUM("costSatang")');
+  const out: unknown[] = [];
+  for (const [table, keys, of] of [
+    ['UsageRollupDay', '"cluster", "account", "partition", "state", "tier", "billed"', 'day'],
+    ['UsageRollupMonth', '"cluster", "user", "account", "partition", "state", "tier", "billed"', 'month'],
+  ] as const) {
+    const k = Prisma.raw(keys);
+    const level = Prisma.sql`SELECT "bucket", ${k}, ${measures} FROM ${Prisma.raw(`"${table}"`)}`;
+    const summed = Prisma.sql`SELECT "lv", ${k}, ${sums} FROM (SELECT ${calendarOf(Prisma.sql`r."bucket"`, of)} AS "lv", r.* FROM "UsageRollup" r) GROUP BY "lv", ${k}`;
+    out.push(...(await app.app.db.$queryRaw<unknown[]>`${level} EXCEPT ${summed}`));
+    out.push(...(await app.app.db.$queryRaw<unknown[]>`${summed} EXCEPT ${level}`));
+  }
+  return out;
+}
+
+describe('day and month rollups', () => {
+  it('equal the quarter hours they sum after syncs, re-syncs, a rate change and a receipt', async () => {
+    expect(await t.app.db.usageRollupDay.count()).toBeGreaterThan(100);
+    expect(await t.app.db.usageRollupMonth.count()).toBeGreaterThan(20);
+    expect(await levelMismatches()).toEqual([]);
+    // Jobs seen again with other end times and states move between days and months.
+    seed = 99;
+    await upsertJobs(t.app.db, Array.from({ length: 300 }, (_, i) => ({ ...job(i * 5), state: 'FAILED' })), 'csv', undefined, 70);
+    expect(await levelMismatches()).toEqual([]);
+    const months = await t.app.db.rollupCalendar.findMany({ take: 1, select: { zone: true } });
+    expect(months[0].zone).toBe('Australia/Adelaide');
+  });
+
+  it('answer a local day or month of the rollup zone exactly as the quarter hours would', async () => {
+    const tz = 'Australia/Adelaide';
+    // Whole local days and months (day and month rows), and windows that are neither (quarter hours).
+    for (const bucket of ['DAY', 'WEEK', 'MONTH', 'YEAR'] as const) {
+      await compare({ from: Date.parse('2026-03-20T00:00:00Z'), to: Date.parse('2026-10-20T00:00:00Z'), bucket, tz, groupBy: ['account'] });
+      await compare({ from: Date.parse('2026-03-20T00:00:00Z'), to: Date.parse('2026-10-20T00:00:00Z'), bucket, tz, groupBy: ['state'], filter: { account: 'chem' } });
+    }
+  });
+
+  it('are summed again in the new zone when TIME_ZONE changes', async () => {
+    const first = await startTestApp({ TIME_ZONE: 'UTC' });
+    const dir = first.dir;
+    try {
+      seed = 5;
+      await upsertJobs(first.app.db, Array.from({ length: 200 }, (_, i) => job(i)), 'csv');
+      expect((await first.app.db.rollupCalendar.findFirst())?.zone).toBe('UTC');
+    } finally {
+      await first.close(true);
+    }
+    const again = await startTestApp({ TIME_ZONE: 'Asia/Kolkata' }, dir);
+    try {
+      expect((await again.app.db.rollupCalendar.findFirst())?.zone).toBe('Asia/Kolkata');
+      expect(await again.app.db.rollupCalendar.count({ where: { zone: { not: 'Asia/Kolkata' } } })).toBe(0);
+      expect(await levelMismatches(again)).toEqual([]);
+      // A Kolkata day starts at 18:30 UTC the day before.
+      const day = await again.app.db.usageRollupDay.findFirst({ select: { bucket: true } });
+      expect(day!.bucket.toISOString()).toMatch(/T18:30:00\.000Z$/);
+    } finally {
+      await again.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { dialect } from '../db/dialect.ts';
 import { readQuery } from '../db/reader.ts';
+import { calendarOf, labelMonths, rollupZone } from '../rollups/levels.ts';
 import { badInput, DomainError } from '../errors.ts';
 import { parseRate } from '@hpc-accounting/pricing/money';
 
@@ -61,7 +62,8 @@ function sqlWhere(f: UsageFilter): Prisma.Sql {
 // `tier` is not here: it depends on the default tier of the query (see usageBuckets).
 const GROUP_SQL: Record<Exclude<UsageGroup, 'tier'>, Prisma.Sql> = {
   user: Prisma.sql`j."user"`,
-  month: dialect.monthOf(Prisma.sql`j."end"`),
+  // The local month of the rollup zone, from the calendar the rollups keep for every finished job's day (UTC where it has none).
+  month: Prisma.sql`COALESCE(${calendarOf(Prisma.sql`j."end"`, 'month')}, ${dialect.monthOf(Prisma.sql`j."end"`)})`,
   account: Prisma.sql`j."account"`,
   partition: Prisma.sql`j."partition"`,
 };
@@ -156,7 +158,7 @@ export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonl
     FROM ${priced.from}
     ${groups.length ? Prisma.sql`GROUP BY ${Prisma.join(outerGroups, ', ')} ORDER BY ${Prisma.join(outerGroups, ', ')}` : Prisma.empty}
     LIMIT ${MAX_BUCKETS + 1}`);
-  return bucketsOf(rows, groups);
+  return groups.includes('month') ? labelMonths(bucketsOf(rows, groups), await rollupZone(db)) : bucketsOf(rows, groups);
 }
 
 /** No jobs at all: what a total of nothing is. */

@@ -10,6 +10,9 @@ export interface Dialect {
   readonly name: 'sqlite';
   /** An instant as a bound parameter that compares (and sorts) like the stored DateTime column. */
   instant(d: Date): string;
+  /** Text that sorts before, and after, every instant `instant` writes: the open ends of a range. */
+  readonly earliest: string;
+  readonly latest: string;
   /** `YYYY-MM` (UTC) of a DateTime column. */
   monthOf(column: Prisma.Sql): Prisma.Sql;
   /** The start of the UTC quarter hour of a DateTime column, as the same text `instant` writes. */
@@ -18,6 +21,8 @@ export interface Dialect {
   valuesOf(values: readonly unknown[]): Prisma.Sql;
   /** Pairs `[start, end]` of text instants, given as one JSON parameter, as a table of columns `s`, `e`. */
   ranges(pairs: Array<[string, string]>): Prisma.Sql;
+  /** Triples `[key, start, end]` (text), given as one JSON parameter, as a table of columns `k`, `s`, `e`. */
+  keyedRanges(triples: Array<[string, string, string]>): Prisma.Sql;
   /**
    * One statement that upserts every row of `rows` (arrays of column values, in `columns` order)
    * into `table`, keyed by `key`; the columns in `keep` are written only on insert.
@@ -41,11 +46,15 @@ const sqliteInstant = (d: Date) => d.toISOString().replace('Z', '+00:00');
 export const sqlite: Dialect = {
   name: 'sqlite',
   instant: sqliteInstant,
+  earliest: '',
+  latest: '~',
   monthOf: (column) => Prisma.sql`substr(${column}, 1, 7)`,
   quarterHourOf: (column) =>
     Prisma.sql`substr(${column}, 1, 14) || printf('%02d', (CAST(substr(${column}, 15, 2) AS INTEGER) / 15) * 15) || ':00.000+00:00'`,
   valuesOf: (values) => Prisma.sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`,
   ranges: (pairs) => Prisma.sql`(SELECT value ->> 0 AS "s", value ->> 1 AS "e" FROM json_each(${JSON.stringify(pairs)}))`,
+  keyedRanges: (triples) =>
+    Prisma.sql`(SELECT value ->> 0 AS "k", value ->> 1 AS "s", value ->> 2 AS "e" FROM json_each(${JSON.stringify(triples)}))`,
   /**
    * One statement fed one JSON array of rows: Prisma's raw path costs far more per bound parameter than SQLite's
    * json_each does per value (≈3× the throughput of a multi-row VALUES list with 21 parameters a row), and one

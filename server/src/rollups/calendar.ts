@@ -40,7 +40,8 @@ interface Local {
   second: number;
 }
 
-function localParts(instant: number, zone: string): Local {
+/** The zone's offset from UTC at an instant, in ms (local = UTC + offset), from the runtime's time zone data. */
+function offsetFromIntl(instant: number, zone: string): number {
   let f = formatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
@@ -57,14 +58,71 @@ function localParts(instant: number, zone: string): Local {
   }
   const p: Record<string, number> = {};
   for (const part of f.formatToParts(new Date(instant))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second };
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - Math.floor(instant / 1000) * 1000;
 }
 
-/** The zone's offset from UTC at an instant, in ms (local = UTC + offset). */
+/** A UTC day's offsets: `before` until `change` (if the offset changes that day), `after` from then on. */
+interface DayOffsets {
+  before: number;
+  change?: number;
+  after?: number;
+}
+
+const MAX_CACHED_DAYS = 500_000;
+const offsetCache = new Map<string, Map<number, DayOffsets>>();
+
+/**
+ * The offset at an instant. Intl is slow (a series of a year by day asks for thousands of local
+ * times), so each zone's offsets are learnt once per UTC day: the offset at its start and at its
+ * end, and where they differ, the minute the clocks changed (offsets change at most once a day).
+ */
 function offsetAt(instant: number, zone: string): number {
+  let days = offsetCache.get(zone);
+  if (!days) offsetCache.set(zone, (days = new Map()));
+  const day = Math.floor(instant / DAY_MS);
+  let known = days.get(day);
+  if (!known) {
+    const start = day * DAY_MS;
+    const before = offsetFromIntl(start, zone);
+    const after = offsetFromIntl(start + DAY_MS, zone);
+    known = { before };
+    if (after !== before) {
+      // The first minute of the day at the new offset.
+      let lo = start;
+      let hi = start + DAY_MS;
+      while (hi - lo > 60_000) {
+        const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+        if (offsetFromIntl(mid, zone) === before) lo = mid;
+        else hi = mid;
+      }
+      known = { before, change: hi, after };
+    }
+    if (days.size >= MAX_CACHED_DAYS) days.clear();
+    days.set(day, known);
+  }
+  return known.change !== undefined && instant >= known.change ? known.after! : known.before;
+}
+
+function localParts(instant: number, zone: string): Local {
+  const local = new Date(Math.floor(instant / 1000) * 1000 + offsetAt(instant, zone));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+  };
+}
+
+/** The local calendar year of an instant in `zone`. */
+export const localYear = (instant: number, zone: string) => localParts(instant, zone).year;
+
+/** `YYYY-MM`, the local month of an instant in `zone`. */
+export function localMonth(instant: number, zone: string) {
   const l = localParts(instant, zone);
-  const asUtc = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
-  return asUtc - Math.floor(instant / 1000) * 1000;
+  return `${String(l.year).padStart(4, '0')}-${String(l.month).padStart(2, '0')}`;
 }
 
 /**
@@ -85,8 +143,28 @@ export function zonedInstant(year: number, month: number, day: number, hour: num
   return valid.length > 0 ? Math.min(...valid) : before;
 }
 
+const MAX_MEMO = 200_000;
+const memo = new Map<string, Map<number, number>>();
+
+/** Bucket boundaries are asked for again and again (every refresh of a dashboard): each is computed once per zone. */
+function remembered(kind: string, zone: string, instant: number, compute: () => number): number {
+  const key = `${kind}|${zone}`;
+  let known = memo.get(key);
+  if (!known) memo.set(key, (known = new Map()));
+  let value = known.get(instant);
+  if (value === undefined) {
+    if (known.size >= MAX_MEMO) known.clear();
+    known.set(instant, (value = compute()));
+  }
+  return value;
+}
+
 /** The start of the bucket that holds `instant`, in `zone`. */
 export function bucketStart(instant: number, bucket: SeriesBucket, zone: string): number {
+  return remembered(bucket, zone, instant, () => computeBucketStart(instant, bucket, zone));
+}
+
+function computeBucketStart(instant: number, bucket: SeriesBucket, zone: string): number {
   const l = localParts(instant, zone);
   switch (bucket) {
     case 'HOUR':
@@ -111,6 +189,10 @@ export function bucketStart(instant: number, bucket: SeriesBucket, zone: string)
 
 /** The start of the bucket after the one that starts at `start`. */
 export function nextBucketStart(start: number, bucket: SeriesBucket, zone: string): number {
+  return remembered(`next ${bucket}`, zone, start, () => computeNextBucketStart(start, bucket, zone));
+}
+
+function computeNextBucketStart(start: number, bucket: SeriesBucket, zone: string): number {
   const l = localParts(start, zone);
   const local = (y: number, m: number, d: number, h = 0) => {
     const date = new Date(Date.UTC(y, m - 1, d, h));

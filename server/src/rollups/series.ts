@@ -1,11 +1,11 @@
 import { joinSplit } from '../billing/usage.ts';
 import type { Db } from '../db/client.ts';
-import { dialect } from '../db/dialect.ts';
-import { readQuery } from '../db/reader.ts';
 import { badInput, DomainError } from '../errors.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { bucketsBetween, isTimeZone, type SeriesBucket } from './calendar.ts';
-import { ROLLUP_SUMS } from './store.ts';
+import { rollupZone } from './levels.ts';
+import { planParts } from './plan.ts';
+import { sumRollups } from './sum.ts';
 
 export const SERIES_GROUPS = ['user', 'account', 'partition', 'tier', 'cluster', 'state'] as const;
 export type SeriesGroup = (typeof SERIES_GROUPS)[number];
@@ -71,9 +71,7 @@ const COLUMN: Record<SeriesGroup, string> = {
 export async function usageSeries(db: Db, q: SeriesQuery): Promise<SeriesRow[]> {
   const buckets = seriesBuckets(q);
   const groups = [...new Set(q.groupBy)];
-  const text = (ms: number) => dialect.instant(new Date(ms));
-  const ranges = dialect.ranges(buckets.map(([s, e]) => [text(s), text(e)]));
-  const where: Prisma.Sql[] = [Prisma.sql`1 = 1`];
+  const where: Prisma.Sql[] = [];
   const f = q.filter;
   for (const g of SERIES_GROUPS) {
     const value = f[g];
@@ -81,19 +79,17 @@ export async function usageSeries(db: Db, q: SeriesQuery): Promise<SeriesRow[]> 
   }
   if (f.billed === true) where.push(Prisma.sql`r."billed"`);
   if (f.billed === false) where.push(Prisma.sql`NOT r."billed"`);
-  const groupCols = groups.map((g) => Prisma.raw(`r."${COLUMN[g]}"`));
-  const rows = await readQuery(db, Prisma.sql`
-    SELECT b."s" AS "t", ${Prisma.join([...groups.map((g) => Prisma.sql`r.${Prisma.raw(`"${COLUMN[g]}"`)} AS ${Prisma.raw(`"g_${g}"`)}`), Prisma.sql`1 AS "one"`], ', ')},
-      ${ROLLUP_SUMS}
-    FROM ${ranges} b
-    JOIN "UsageRollup" r ON r."bucket" >= b."s" AND r."bucket" < b."e"
-    WHERE ${Prisma.join(where, ' AND ')}
-    GROUP BY ${Prisma.join([Prisma.sql`b."s"`, ...groupCols], ', ')}
-    ORDER BY ${Prisma.join([Prisma.sql`b."s"`, ...groupCols], ', ')}
-    LIMIT ${q.maxRows + 1}`);
+  const perUser = groups.includes('user') || (f.user != null && f.user !== '');
+  const parts = planParts(
+    buckets.map(([s, e]) => ({ key: s, from: s, to: e })),
+    await rollupZone(db),
+    !perUser,
+  );
+  const columns = groups.map((g) => ({ name: g, at: () => Prisma.raw(`r."${COLUMN[g]}"`) }));
+  const rows = await sumRollups(db, parts, columns, where, q.maxRows + 1);
   const nullIfEmpty = (g: SeriesGroup, v: unknown) => ((g === 'account' || g === 'partition') && v === '' ? null : (v as string));
   let out: SeriesRow[] = rows.map((r) => ({
-    time: new Date(Date.parse(r.t as string)),
+    time: new Date(Number(r.t)),
     group: Object.fromEntries(groups.map((g) => [g, nullIfEmpty(g, r[`g_${g}`])])),
     jobs: Number(r.jobs),
     elapsedSeconds: BigInt((r.elapsed as number | bigint | null) ?? 0),

@@ -2,6 +2,7 @@ import { pricedJobs, splitSum, tierSql } from '../billing/usage.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { dialect } from '../db/dialect.ts';
 import { Prisma } from '../generated/prisma/client.ts';
+import { levelsAfter, levelsBefore, levelsInZone, rebuildLevels, zoneIn } from './levels.ts';
 
 /** The rollup's grain: every real zone's offset from UTC is a whole number of quarter hours. */
 export const SLOT_MS = 15 * 60_000;
@@ -39,23 +40,27 @@ export async function rebuildRollups(tx: Tx | Db, defaultTier: string, scope: Ro
   const tier = tierSql(defaultTier);
   let where = Prisma.sql`j."end" IS NOT NULL`;
   let source: Prisma.Sql | undefined;
+  // The rollup rows (`r`) the scope replaces.
+  let rows: Prisma.Sql;
   if (scope === 'all') {
-    await tx.$executeRaw`DELETE FROM "UsageRollup"`;
+    rows = Prisma.sql`1 = 1`;
   } else if ('slots' in scope) {
     if (scope.slots.length === 0) return;
     const ranges = dialect.ranges(scope.slots);
-    await tx.$executeRaw`DELETE FROM "UsageRollup" WHERE "bucket" IN (SELECT "s" FROM ${ranges})`;
+    rows = Prisma.sql`r."bucket" IN (SELECT "s" FROM ${ranges})`;
     // The quarter hours drive the join, so each is one range of the index on the jobs' end.
     source = Prisma.sql`${ranges} q JOIN "JobRecord" j ON j."end" >= q."s" AND j."end" < q."e"`;
   } else if ('users' in scope) {
     // A user whose tier was set or changed: their jobs are priced at the new tier.
     if (scope.users.length === 0) return;
-    await tx.$executeRaw`DELETE FROM "UsageRollup" WHERE "user" IN ${dialect.valuesOf(scope.users)}`;
+    rows = Prisma.sql`r."user" IN ${dialect.valuesOf(scope.users)}`;
     where = Prisma.sql`j."end" IS NOT NULL AND j."user" IN ${dialect.valuesOf(scope.users)}`;
   } else {
-    await tx.$executeRaw`DELETE FROM "UsageRollup" WHERE "tier" = ${scope.unbilledOfTier} AND NOT "billed"`;
+    rows = Prisma.sql`r."tier" = ${scope.unbilledOfTier} AND NOT r."billed"`;
     where = Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND ${tier} = ${scope.unbilledOfTier}`;
   }
+  const old = scope === 'all' ? null : await levelsBefore(tx, rows);
+  await tx.$executeRaw`DELETE FROM "UsageRollup" AS r WHERE ${rows}`;
   const end = Prisma.sql`j."end"`;
   const priced = await pricedJobs(
     tx,
@@ -79,15 +84,22 @@ export async function rebuildRollups(tx: Tx | Db, defaultTier: string, scope: Ro
       COUNT(*), SUM("secs"), SUM("cpus" * "secs"), SUM("gpus" * "secs"), SUM("mem" * "secs"), SUM("cost")
     FROM ${priced.from}
     GROUP BY "g_bucket", "g_cluster", "g_user", "g_account", "g_partition", "g_state", "g_tier", "billed"`;
+  if (scope === 'all') await rebuildLevels(tx, await zoneIn(tx));
+  else await levelsAfter(tx, rows, old);
 }
 
-/** At start: a ledger that has jobs but no rollups yet (an upgrade, a restored file) gets them built once. */
-export async function ensureRollups(db: Db, defaultTier: string) {
+/**
+ * At start: a ledger that has jobs but no rollups yet (an upgrade, a restored file) gets them built once, and
+ * day and month rollups kept in another zone than `timeZone` (TIME_ZONE changed) are summed again in it.
+ */
+export async function ensureRollups(db: Db, defaultTier: string, timeZone: string) {
   // Existence, not counts: a start must not count a million-job ledger.
-  const [rolled, finished] = await Promise.all([
+  const [rolled, finished, inZone] = await Promise.all([
     db.usageRollup.findFirst({ select: { id: true } }),
     db.jobRecord.findFirst({ where: { end: { not: null } }, select: { key: true } }),
+    levelsInZone(db, timeZone),
   ]);
+  if (!inZone) await db.$transaction((tx) => rebuildLevels(tx, timeZone), { timeout: 600_000 });
   if (!rolled && finished) await db.$transaction((tx) => rebuildRollups(tx, defaultTier, 'all'), { timeout: 600_000 });
 }
 

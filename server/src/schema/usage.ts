@@ -40,7 +40,7 @@ const UsageBucketRef = builder.objectRef<UsageBucket>('UsageBucket').implement({
   description: 'Totals of one group; the grouping fields not asked for are null',
   fields: (t) => ({
     user: t.string({ nullable: true, resolve: (b) => b.key.user ?? null }),
-    month: t.string({ nullable: true, description: 'YYYY-MM of the end time (UTC)', resolve: (b) => b.key.month ?? null }),
+    month: t.string({ nullable: true, description: "YYYY-MM of the end time, in the server’s TIME_ZONE", resolve: (b) => b.key.month ?? null }),
     account: t.string({ nullable: true, resolve: (b) => b.key.account ?? null }),
     partition: t.string({ nullable: true, resolve: (b) => b.key.partition ?? null }),
     tier: t.field({ type: TierEnum, nullable: true, resolve: (b) => (b.key.tier as 'mu' | undefined) ?? null }),

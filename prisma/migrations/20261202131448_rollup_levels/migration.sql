@@ -1,0 +1,48 @@
+-- CreateTable
+CREATE TABLE "UsageRollupDay" (
+    "bucket" DATETIME NOT NULL,
+    "cluster" TEXT NOT NULL,
+    "account" TEXT NOT NULL,
+    "partition" TEXT NOT NULL,
+    "state" TEXT NOT NULL,
+    "tier" TEXT NOT NULL,
+    "billed" BOOLEAN NOT NULL,
+    "jobs" INTEGER NOT NULL,
+    "elapsedSec" BIGINT NOT NULL,
+    "cpuSec" BIGINT NOT NULL,
+    "gpuSec" BIGINT NOT NULL,
+    "memMiBSec" BIGINT NOT NULL,
+    "costSatang" BIGINT NOT NULL,
+
+    PRIMARY KEY ("bucket", "cluster", "account", "partition", "state", "tier", "billed")
+);
+
+-- CreateTable
+CREATE TABLE "UsageRollupMonth" (
+    "bucket" DATETIME NOT NULL,
+    "cluster" TEXT NOT NULL,
+    "user" TEXT NOT NULL,
+    "account" TEXT NOT NULL,
+    "partition" TEXT NOT NULL,
+    "state" TEXT NOT NULL,
+    "tier" TEXT NOT NULL,
+    "billed" BOOLEAN NOT NULL,
+    "jobs" INTEGER NOT NULL,
+    "elapsedSec" BIGINT NOT NULL,
+    "cpuSec" BIGINT NOT NULL,
+    "gpuSec" BIGINT NOT NULL,
+    "memMiBSec" BIGINT NOT NULL,
+    "costSatang" BIGINT NOT NULL,
+
+    PRIMARY KEY ("bucket", "cluster", "user", "account", "partition", "state", "tier", "billed")
+);
+
+-- CreateTable
+CREATE TABLE "RollupCalendar" (
+    "day" DATETIME NOT NULL PRIMARY KEY,
+    "month" DATETIME NOT NULL,
+    "zone" TEXT NOT NULL
+);
+
+-- CreateIndex
+CREATE INDEX "UsageRollupMonth_user_bucket_idx" ON "UsageRollupMonth"("user", "bucket");
