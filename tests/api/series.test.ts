@@ -209,6 +209,20 @@ async function levelMismatches(app = t) {
     out.push(...(await app.app.db.$queryRaw<unknown[]>`${level} EXCEPT ${summed}`));
     out.push(...(await app.app.db.$queryRaw<unknown[]>`${summed} EXCEPT ${level}`));
   }
+  for (const [table, of] of [
+    ['UsageMarginalDay', 'day'],
+    ['UsageMarginalMonth', 'month'],
+  ] as const) {
+    const level = Prisma.sql`SELECT "bucket", "dim", "value", "billed", ${measures} FROM ${Prisma.raw(`"${table}"`)}`;
+    const fields = ['', 'user', 'account', 'partition', 'tier', 'cluster', 'state'];
+    const each = Prisma.join(
+      fields.map((f) => Prisma.sql`SELECT ${calendarOf(Prisma.sql`r."bucket"`, of)} AS "lv", ${f} AS "dim", ${Prisma.raw(f ? `r."${f}"` : "''")} AS "value", r.* FROM "UsageRollup" r`),
+      ' UNION ALL ',
+    );
+    const summed = Prisma.sql`SELECT "lv", "dim", "value", "billed", ${sums} FROM (${each}) GROUP BY "lv", "dim", "value", "billed"`;
+    out.push(...(await app.app.db.$queryRaw<unknown[]>`${level} EXCEPT ${summed}`));
+    out.push(...(await app.app.db.$queryRaw<unknown[]>`${summed} EXCEPT ${level}`));
+  }
   return out;
 }
 
@@ -216,6 +230,8 @@ describe('day and month rollups', () => {
   it('equal the quarter hours they sum after syncs, re-syncs, a rate change and a receipt', async () => {
     expect(await t.app.db.usageRollupDay.count()).toBeGreaterThan(100);
     expect(await t.app.db.usageRollupMonth.count()).toBeGreaterThan(20);
+    expect(await t.app.db.usageMarginalDay.count({ where: { dim: 'user' } })).toBeGreaterThan(100);
+    expect(await t.app.db.usageMarginalMonth.count({ where: { dim: '' } })).toBeGreaterThan(10);
     expect(await levelMismatches()).toEqual([]);
     // Jobs seen again with other end times and states move between days and months.
     seed = 99;
@@ -231,6 +247,9 @@ describe('day and month rollups', () => {
     for (const bucket of ['DAY', 'WEEK', 'MONTH', 'YEAR'] as const) {
       await compare({ from: Date.parse('2026-03-20T00:00:00Z'), to: Date.parse('2026-10-20T00:00:00Z'), bucket, tz, groupBy: ['account'] });
       await compare({ from: Date.parse('2026-03-20T00:00:00Z'), to: Date.parse('2026-10-20T00:00:00Z'), bucket, tz, groupBy: ['state'], filter: { account: 'chem' } });
+      // One field: the marginal rows, filtered by its value or grouped by it.
+      await compare({ from: Date.parse('2026-03-20T00:00:00Z'), to: Date.parse('2026-10-20T00:00:00Z'), bucket, tz, groupBy: [], filter: { user: 'bob' } });
+      await compare({ from: Date.parse('2026-03-20T00:00:00Z'), to: Date.parse('2026-10-20T00:00:00Z'), bucket, tz, groupBy: ['user'], billed: false });
     }
   });
 

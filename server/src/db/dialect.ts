@@ -32,6 +32,8 @@ export interface Dialect {
   isBusy(error: unknown): boolean;
   /** A UNIQUE constraint refused the write. */
   isUniqueViolation(error: unknown): boolean;
+  /** A SUM left 64 bits: the same sum split in parts (splitSum) does not. */
+  isOverflow(error: unknown): boolean;
 }
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -82,6 +84,9 @@ export const sqlite: Dialect = {
     return typeof cause?.originalCode === 'string' && cause.originalCode.startsWith('SQLITE_BUSY');
   },
   isUniqueViolation: (error) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002',
+  // SQLite's SUM fails with "integer overflow" rather than lose precision (https://www.sqlite.org/lang_aggfunc.html#sumunc);
+  // the reader thread passes SQLite's message on, Prisma wraps it in its own.
+  isOverflow: (error) => error instanceof Error && /\binteger overflow\b/.test(error.message),
 };
 
 /** The dialect of the configured database. */

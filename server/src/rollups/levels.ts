@@ -64,22 +64,36 @@ async function coverCalendar(tx: Tx | Db, zone: string, from: Date, to: Date) {
   }
 }
 
-/** Adds (`sign` 1) or takes away (-1) the quarter-hour rows matching `where` from the day and month rows. */
+/** The group fields a marginal row can stand for ('' is all of them summed). */
+export const MARGINAL_DIMS = ['', 'user', 'account', 'partition', 'tier', 'cluster', 'state'] as const;
+
+const DIMS = Prisma.raw(MARGINAL_DIMS.map((d) => `SELECT '${d}' AS "dim"`).join(' UNION ALL '));
+const VALUE = Prisma.raw(`CASE d."dim" ${MARGINAL_DIMS.filter(Boolean).map((d) => `WHEN '${d}' THEN x."${d}"`).join(' ')} ELSE '' END`);
+
+/** Adds (`sign` 1) or takes away (-1) the quarter-hour rows matching `where` from the day, month and marginal rows. */
 async function applyDifference(tx: Tx | Db, where: Prisma.Sql, sign: 1 | -1) {
   const neg = sign < 0 ? '-' : '';
-  const sums = Prisma.raw(MEASURES.map((m) => `${neg}SUM("${m}")`).join(', '));
+  const sums = Prisma.raw(MEASURES.map((m) => `${neg}SUM(x."${m}")`).join(', '));
   const update = Prisma.raw(MEASURES.map((m) => `"${m}" = "${m}" + excluded."${m}"`).join(', '));
-  for (const [table, keys, of] of [
-    ['UsageRollupDay', DAY_KEYS, 'day'],
-    ['UsageRollupMonth', MONTH_KEYS, 'month'],
-  ] as const) {
+  for (const of of ['day', 'month'] as const) {
+    // Each changed quarter hour once with its local day (or month), then summed into each table of that grain.
+    const rows = Prisma.sql`WITH x AS MATERIALIZED (SELECT ${calendarOf(Prisma.sql`r."bucket"`, of)} AS "level", r.* FROM "UsageRollup" r WHERE ${where})`;
+    const [table, keys] = of === 'day' ? ['UsageRollupDay', DAY_KEYS] : ['UsageRollupMonth', MONTH_KEYS];
     await tx.$executeRaw`
+      ${rows}
       INSERT INTO ${Prisma.raw(`"${table}"`)} ("bucket", ${q(keys)}, ${q(MEASURES)})
-      SELECT "level", ${q(keys)}, ${sums}
-      FROM (SELECT ${calendarOf(Prisma.sql`r."bucket"`, of)} AS "level", r.* FROM "UsageRollup" r WHERE ${where})
+      SELECT x."level", ${q(keys, 'x.')}, ${sums} FROM x
       WHERE true
-      GROUP BY "level", ${q(keys)}
+      GROUP BY x."level", ${q(keys, 'x.')}
       ON CONFLICT ("bucket", ${q(keys)}) DO UPDATE SET ${update}`;
+    const marginal = of === 'day' ? 'UsageMarginalDay' : 'UsageMarginalMonth';
+    await tx.$executeRaw`
+      ${rows}
+      INSERT INTO ${Prisma.raw(`"${marginal}"`)} ("bucket", "dim", "value", "billed", ${q(MEASURES)})
+      SELECT x."level", d."dim", ${VALUE}, x."billed", ${sums} FROM x CROSS JOIN (${DIMS}) d
+      WHERE true
+      GROUP BY x."level", d."dim", ${VALUE}, x."billed"
+      ON CONFLICT ("dim", "bucket", "value", "billed") DO UPDATE SET ${update}`;
   }
 }
 
@@ -113,9 +127,13 @@ export async function levelsAfter(tx: Tx | Db, where: Prisma.Sql, old: { lo: str
   for (const [table, of] of [
     ['UsageRollupDay', 'day'],
     ['UsageRollupMonth', 'month'],
+    ['UsageMarginalDay', 'day'],
+    ['UsageMarginalMonth', 'month'],
   ] as const) {
+    // The marginal tables are keyed by field first: naming every field keeps this a range of their key.
+    const dims = table.startsWith('UsageMarginal') ? Prisma.sql`AND "dim" IN (${Prisma.join([...MARGINAL_DIMS])})` : Prisma.empty;
     await tx.$executeRaw`
-      DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "jobs" = 0
+      DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "jobs" = 0 ${dims}
         AND "bucket" >= ${calendarOf(Prisma.sql`${lo}`, of)} AND "bucket" <= ${calendarOf(Prisma.sql`${hi}`, of)}`;
   }
 }
@@ -123,8 +141,9 @@ export async function levelsAfter(tx: Tx | Db, where: Prisma.Sql, old: { lo: str
 /** The day and month rows summed again from every quarter hour, in `zone`'s calendar. */
 export async function rebuildLevels(tx: Tx | Db, zone: string) {
   if (!isTimeZone(zone)) throw new Error(`TIME_ZONE "${zone}" is not an IANA time zone`);
-  await tx.$executeRaw`DELETE FROM "UsageRollupDay"`;
-  await tx.$executeRaw`DELETE FROM "UsageRollupMonth"`;
+  for (const table of ['UsageRollupDay', 'UsageRollupMonth', 'UsageMarginalDay', 'UsageMarginalMonth']) {
+    await tx.$executeRaw`DELETE FROM ${Prisma.raw(`"${table}"`)}`;
+  }
   const current = await zoneIn(tx);
   const [row] = await tx.$queryRaw<Array<{ n: number | bigint }>>`SELECT COUNT(*) AS "n" FROM "RollupCalendar"`;
   if (current !== zone || Number(row?.n ?? 0) === 0) {

@@ -9,7 +9,7 @@ describe('planParts', () => {
     const zone = 'Asia/Bangkok';
     const from = at('2026-01-30T10:15:00Z');
     const to = at('2026-04-02T03:45:00Z');
-    const parts = planParts([{ key: 1, from, to }], zone, true);
+    const parts = planParts([{ key: 1, from, to }], zone, 'noUser');
     // Contiguous, in order, and exactly the window.
     expect(parts[0].from).toBe(from);
     expect(parts.at(-1)!.to).toBe(to);
@@ -29,15 +29,15 @@ describe('planParts', () => {
 
   it('leaves out the day rows when the user matters, and answers open sides from the month rows', () => {
     const zone = 'UTC';
-    const parts = planParts([{ key: 0, from: at('2026-01-10T00:00:00Z'), to: null }], zone, false);
+    const parts = planParts([{ key: 0, from: at('2026-01-10T00:00:00Z'), to: null }], zone, 'user');
     expect(parts.map((p) => p.level)).toEqual(['slot', 'month']);
     expect(parts[1]).toMatchObject({ from: at('2026-02-01T00:00:00Z'), to: null });
-    expect(planParts([{ key: 0, from: null, to: null }], zone, true)).toEqual([{ key: 0, level: 'month', from: null, to: null }]);
+    expect(planParts([{ key: 0, from: null, to: null }], zone, 'marginal')).toEqual([{ key: 0, level: 'monthDim', from: null, to: null }]);
   });
 
   it('uses the quarter hours alone where no whole local day fits', () => {
     // A UTC day is never a whole Adelaide day (+10:30 / +9:30).
-    const parts = planParts([{ key: 0, from: at('2026-06-01T00:00:00Z'), to: at('2026-06-02T00:00:00Z') }], 'Australia/Adelaide', true);
+    const parts = planParts([{ key: 0, from: at('2026-06-01T00:00:00Z'), to: at('2026-06-02T00:00:00Z') }], 'Australia/Adelaide', 'noUser');
     expect(parts.map((p) => p.level)).toEqual(['slot']);
   });
 });

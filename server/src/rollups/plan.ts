@@ -6,7 +6,14 @@ import { bucketStart, nextBucketStart } from './calendar.ts';
  * one zone, the rollup zone, and answer the whole local days and months a window holds. Reading
  * a year by day for everyone then sums a year of day rows instead of every quarter hour's.
  */
-export type RollupLevel = 'slot' | 'day' | 'month';
+export type RollupLevel = 'slot' | 'day' | 'month' | 'dayDim' | 'monthDim';
+
+/**
+ * What a query needs of the rows: `marginal` when it groups or filters by at most one field (the
+ * marginal rows answer days and months), `noUser` when it names several but not the user (day and
+ * month rows), `user` otherwise (month rows and quarter hours).
+ */
+export type PlanMode = 'marginal' | 'noUser' | 'user';
 
 /** A window `[from, to)` in ms; null is open on that side. `key` labels the rows it produces (a series' bucket start). */
 export interface KeyedWindow {
@@ -27,10 +34,13 @@ function ceilTo(t: number, unit: 'DAY' | 'MONTH', zone: string) {
 
 /**
  * The parts of each window that each level answers exactly: whole local months from the month
- * rows, whole local days from the day rows (only when `useDays`: they carry no user), the rest
- * from the quarter hours. Open sides belong to the month rows, which hold every job there is.
+ * (or marginal month) rows, whole local days from the day (or marginal day) rows, which the
+ * `user` mode leaves out (day rows carry no user), the rest from the quarter hours. Open sides belong to the month rows, which hold every job there is.
  */
-export function planParts(windows: readonly KeyedWindow[], zone: string, useDays: boolean): RollupPart[] {
+export function planParts(windows: readonly KeyedWindow[], zone: string, mode: PlanMode): RollupPart[] {
+  const useDays = mode !== 'user';
+  const dayLevel: RollupLevel = mode === 'marginal' ? 'dayDim' : 'day';
+  const monthLevel: RollupLevel = mode === 'marginal' ? 'monthDim' : 'month';
   const out: RollupPart[] = [];
   const push = (key: number, level: RollupLevel, from: number | null, to: number | null) => {
     if (from === null || to === null || from < to) out.push({ key, level, from, to });
@@ -42,7 +52,7 @@ export function planParts(windows: readonly KeyedWindow[], zone: string, useDays
       const d2 = bucketStart(to, 'DAY', zone);
       if (d1 < d2) {
         push(key, 'slot', from, d1);
-        push(key, 'day', d1, d2);
+        push(key, dayLevel, d1, d2);
         push(key, 'slot', d2, to);
         return;
       }
@@ -54,7 +64,7 @@ export function planParts(windows: readonly KeyedWindow[], zone: string, useDays
     const m2 = w.to === null ? null : bucketStart(w.to, 'MONTH', zone);
     if (m1 === null || m2 === null || m1 < m2) {
       if (w.from !== null) fine(w.key, w.from, m1!);
-      push(w.key, 'month', m1, m2);
+      push(w.key, monthLevel, m1, m2);
       if (w.to !== null) fine(w.key, m2!, w.to);
     } else {
       fine(w.key, w.from!, w.to!);

@@ -1,10 +1,7 @@
 import { joinSplit } from '../billing/usage.ts';
 import type { Db } from '../db/client.ts';
 import { badInput, DomainError } from '../errors.ts';
-import { Prisma } from '../generated/prisma/client.ts';
 import { bucketsBetween, isTimeZone, type SeriesBucket } from './calendar.ts';
-import { rollupZone } from './levels.ts';
-import { planParts } from './plan.ts';
 import { sumRollups } from './sum.ts';
 
 export const SERIES_GROUPS = ['user', 'account', 'partition', 'tier', 'cluster', 'state'] as const;
@@ -54,14 +51,6 @@ export function seriesBuckets(q: Pick<SeriesQuery, 'from' | 'to' | 'bucket' | 't
   return buckets;
 }
 
-const COLUMN: Record<SeriesGroup, string> = {
-  user: 'user',
-  account: 'account',
-  partition: 'partition',
-  tier: 'tier',
-  cluster: 'cluster',
-  state: 'state',
-};
 
 /**
  * Usage per calendar bucket of a zone, summed from the rollups (never from the jobs): each
@@ -71,22 +60,13 @@ const COLUMN: Record<SeriesGroup, string> = {
 export async function usageSeries(db: Db, q: SeriesQuery): Promise<SeriesRow[]> {
   const buckets = seriesBuckets(q);
   const groups = [...new Set(q.groupBy)];
-  const where: Prisma.Sql[] = [];
   const f = q.filter;
-  for (const g of SERIES_GROUPS) {
-    const value = f[g];
-    if (value != null && value !== '') where.push(Prisma.sql`r.${Prisma.raw(`"${COLUMN[g]}"`)} = ${value}`);
-  }
-  if (f.billed === true) where.push(Prisma.sql`r."billed"`);
-  if (f.billed === false) where.push(Prisma.sql`NOT r."billed"`);
-  const perUser = groups.includes('user') || (f.user != null && f.user !== '');
-  const parts = planParts(
+  const rows = await sumRollups(
+    db,
     buckets.map(([s, e]) => ({ key: s, from: s, to: e })),
-    await rollupZone(db),
-    !perUser,
+    { groups: groups.map((g) => ({ name: g, of: g })), filter: f, billed: f.billed },
+    q.maxRows + 1,
   );
-  const columns = groups.map((g) => ({ name: g, at: () => Prisma.raw(`r."${COLUMN[g]}"`) }));
-  const rows = await sumRollups(db, parts, columns, where, q.maxRows + 1);
   const nullIfEmpty = (g: SeriesGroup, v: unknown) => ((g === 'account' || g === 'partition') && v === '' ? null : (v as string));
   let out: SeriesRow[] = rows.map((r) => ({
     time: new Date(Number(r.t)),

@@ -27,23 +27,61 @@ const SeriesFilterInput = builder.inputType('SeriesFilter', {
 
 const hours = (seconds: bigint, per = 3600n) => Number(seconds) / Number(per);
 
-const SeriesRowRef = builder.objectRef<SeriesRow>('UsageSeriesRow').implement({
+/** A row as the API answers it, computed once: its fields are plain properties, the cheapest thing for GraphQL to read. */
+interface SeriesRowOut {
+  time: Date;
+  user: string | null;
+  account: string | null;
+  partition: string | null;
+  tier: string | null;
+  cluster: string | null;
+  state: string | null;
+  jobs: number;
+  elapsedHours: number;
+  cpuHours: number;
+  gpuHours: number;
+  memGBHours: number;
+  cost: string;
+  costValue: number;
+}
+
+function rowOut(r: SeriesRow, none: string | null): SeriesRowOut {
+  const g = (k: keyof SeriesRow['group']) => (k in r.group ? (r.group[k] ?? none) : null);
+  return {
+    time: r.time,
+    user: g('user'),
+    account: g('account'),
+    partition: g('partition'),
+    tier: g('tier'),
+    cluster: g('cluster'),
+    state: g('state'),
+    jobs: r.jobs,
+    elapsedHours: hours(r.elapsedSeconds),
+    cpuHours: hours(r.cpuSeconds),
+    gpuHours: hours(r.gpuSeconds),
+    memGBHours: hours(r.memMiBSeconds, 3600n * 1024n),
+    cost: formatSatang(r.costSatang),
+    costValue: Number(r.costSatang) / 100,
+  };
+}
+
+const SeriesRowRef = builder.objectRef<SeriesRowOut>('UsageSeriesRow').implement({
   description: 'One bucket of one group: flat, so Grafana and pandas read it as a row',
   fields: (t) => ({
-    time: t.field({ type: 'DateTime', description: 'Start of the bucket', resolve: (r) => r.time }),
-    user: t.string({ nullable: true, resolve: (r) => r.group.user ?? null }),
-    account: t.string({ nullable: true, resolve: (r) => r.group.account ?? null }),
-    partition: t.string({ nullable: true, resolve: (r) => r.group.partition ?? null }),
-    tier: t.string({ nullable: true, resolve: (r) => r.group.tier ?? null }),
-    cluster: t.string({ nullable: true, resolve: (r) => r.group.cluster ?? null }),
-    state: t.string({ nullable: true, resolve: (r) => r.group.state ?? null }),
-    jobs: t.int({ resolve: (r) => r.jobs }),
-    elapsedHours: t.float({ resolve: (r) => hours(r.elapsedSeconds) }),
-    cpuHours: t.float({ resolve: (r) => hours(r.cpuSeconds) }),
-    gpuHours: t.float({ resolve: (r) => hours(r.gpuSeconds) }),
-    memGBHours: t.float({ resolve: (r) => hours(r.memMiBSeconds, 3600n * 1024n) }),
-    cost: t.field({ type: 'Decimal', description: 'Exact, in THB', resolve: (r) => formatSatang(r.costSatang) }),
-    costValue: t.float({ description: 'The same cost as a number, for plotting', resolve: (r) => Number(r.costSatang) / 100 }),
+    time: t.expose('time', { type: 'DateTime', description: 'Start of the bucket' }),
+    user: t.exposeString('user', { nullable: true }),
+    account: t.exposeString('account', { nullable: true }),
+    partition: t.exposeString('partition', { nullable: true }),
+    tier: t.exposeString('tier', { nullable: true }),
+    cluster: t.exposeString('cluster', { nullable: true }),
+    state: t.exposeString('state', { nullable: true }),
+    jobs: t.exposeInt('jobs'),
+    elapsedHours: t.exposeFloat('elapsedHours'),
+    cpuHours: t.exposeFloat('cpuHours'),
+    gpuHours: t.exposeFloat('gpuHours'),
+    memGBHours: t.exposeFloat('memGBHours'),
+    cost: t.expose('cost', { type: 'Decimal', description: 'Exact, in THB' }),
+    costValue: t.exposeFloat('costValue', { description: 'The same cost as a number, for plotting' }),
   }),
 });
 
@@ -86,9 +124,7 @@ builder.queryField('usageSeries', (t) =>
         fillZeros: args.fillZeros ?? false,
         maxRows: ctx.config.seriesMaxRows,
       });
-      const none = args.noneLabel;
-      if (none == null) return rows;
-      return rows.map((r) => ({ ...r, group: Object.fromEntries(Object.entries(r.group).map(([k, v]) => [k, v ?? none])) }));
+      return rows.map((r) => rowOut(r, args.noneLabel ?? null));
     },
   }),
 );

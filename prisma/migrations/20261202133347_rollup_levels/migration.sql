@@ -38,6 +38,38 @@ CREATE TABLE "UsageRollupMonth" (
 );
 
 -- CreateTable
+CREATE TABLE "UsageMarginalDay" (
+    "bucket" DATETIME NOT NULL,
+    "dim" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+    "billed" BOOLEAN NOT NULL,
+    "jobs" INTEGER NOT NULL,
+    "elapsedSec" BIGINT NOT NULL,
+    "cpuSec" BIGINT NOT NULL,
+    "gpuSec" BIGINT NOT NULL,
+    "memMiBSec" BIGINT NOT NULL,
+    "costSatang" BIGINT NOT NULL,
+
+    PRIMARY KEY ("dim", "bucket", "value", "billed")
+);
+
+-- CreateTable
+CREATE TABLE "UsageMarginalMonth" (
+    "bucket" DATETIME NOT NULL,
+    "dim" TEXT NOT NULL,
+    "value" TEXT NOT NULL,
+    "billed" BOOLEAN NOT NULL,
+    "jobs" INTEGER NOT NULL,
+    "elapsedSec" BIGINT NOT NULL,
+    "cpuSec" BIGINT NOT NULL,
+    "gpuSec" BIGINT NOT NULL,
+    "memMiBSec" BIGINT NOT NULL,
+    "costSatang" BIGINT NOT NULL,
+
+    PRIMARY KEY ("dim", "bucket", "value", "billed")
+);
+
+-- CreateTable
 CREATE TABLE "RollupCalendar" (
     "day" DATETIME NOT NULL PRIMARY KEY,
     "month" DATETIME NOT NULL,
@@ -46,3 +78,9 @@ CREATE TABLE "RollupCalendar" (
 
 -- CreateIndex
 CREATE INDEX "UsageRollupMonth_user_bucket_idx" ON "UsageRollupMonth"("user", "bucket");
+
+-- CreateIndex
+CREATE INDEX "UsageMarginalDay_dim_value_bucket_idx" ON "UsageMarginalDay"("dim", "value", "bucket");
+
+-- CreateIndex
+CREATE INDEX "UsageMarginalMonth_dim_value_bucket_idx" ON "UsageMarginalMonth"("dim", "value", "bucket");

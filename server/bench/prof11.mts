@@ -1,0 +1,10 @@
+import Database from 'better-sqlite3';
+const db = new Database(process.argv[2], { readonly: true });
+db.defaultSafeIntegers(true);
+const time = (label: string, sql: string, ...v: any[]) => { const st = db.prepare(sql); st.all(...v); let best = 1e9; for (let i = 0; i < 7; i++) { const t = performance.now(); st.all(...v); best = Math.min(best, performance.now() - t); } console.log(label, best.toFixed(2), st.all(...v).length); };
+time('count rows', `SELECT COUNT(*) FROM "UsageMarginalDay" WHERE dim='account' AND bucket >= '2025-11-26'`);
+time('direct group', `SELECT bucket, value, SUM(jobs), SUM(cpuSec), SUM(costSatang) FROM "UsageMarginalDay" WHERE dim='account' AND bucket >= '2025-11-26' GROUP BY bucket, value`);
+time('direct group 6 plain', `SELECT bucket, value, SUM(jobs), SUM(elapsedSec), SUM(cpuSec), SUM(gpuSec), SUM(memMiBSec), SUM(costSatang) FROM "UsageMarginalDay" WHERE dim='account' AND bucket >= '2025-11-26' GROUP BY bucket, value`);
+time('select rows only', `SELECT bucket, value, jobs, elapsedSec, cpuSec, gpuSec, memMiBSec, costSatang FROM "UsageMarginalDay" WHERE dim='account' AND bucket >= '2025-11-26'`);
+db.defaultSafeIntegers(false);
+time('select rows only, numbers', `SELECT bucket, value, jobs, elapsedSec, cpuSec, gpuSec, memMiBSec, costSatang FROM "UsageMarginalDay" WHERE dim='account' AND bucket >= '2025-11-26'`);

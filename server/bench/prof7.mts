@@ -1,0 +1,22 @@
+import Database from 'better-sqlite3';
+const db = new Database(process.argv[2]);
+db.defaultSafeIntegers(true);
+const time = (label: string, sql: string, ...v: any[]) => { const st = db.prepare(sql); st.all(...v); let best = 1e9; for (let i = 0; i < 5; i++) { const t = performance.now(); st.all(...v); best = Math.min(best, performance.now() - t); } console.log(label, best.toFixed(2)); };
+const days: any[] = []; for (let i = 0; i < 365; i++) { const s = new Date(Date.UTC(2025, 10, 26 + i)); const e = new Date(Date.UTC(2025, 10, 27 + i)); days.push([String(s.getTime()).padStart(16, '0'), s.toISOString().replace('Z', '+00:00'), e.toISOString().replace('Z', '+00:00')]); }
+const J = JSON.stringify(days);
+const split = (c: string) => `SUM((${c}) / 1000000000), SUM((${c}) % 1000000000)`;
+const SUMS = `SUM(r.jobs), SUM(r.elapsedSec), ${split('r.cpuSec')}, ${split('r.gpuSec')}, ${split('r.memMiBSec')}, ${split('r.costSatang')}`;
+const q = (g: string) => `WITH p AS MATERIALIZED (SELECT value ->> 0 AS k, value ->> 1 AS s, value ->> 2 AS e FROM json_each(?)) SELECT t ${g ? ', ' + g : ''}, ${SUMS} FROM (SELECT p.k AS t ${g ? ', r.' + g : ''}, r.jobs, r.elapsedSec, r.cpuSec, r.gpuSec, r.memMiBSec, r.costSatang FROM p CROSS JOIN "UsageRollupDay" r ON r.bucket >= p.s AND r.bucket < p.e) r GROUP BY t ${g ? ', ' + g : ''} ORDER BY t ${g ? ', ' + g : ''}`;
+time('everyone', q(''), J);
+time('by account', q('account'), J);
+db.exec('CREATE INDEX IF NOT EXISTS cov ON "UsageRollupDay" (bucket, account, partition, state, tier, cluster, billed, jobs, elapsedSec, cpuSec, gpuSec, memMiBSec, costSatang)');
+time('everyone cov', q(''), J);
+time('by account cov', q('account'), J);
+console.log(db.prepare('EXPLAIN QUERY PLAN ' + q('account')).all(J).map((r: any) => r.detail).join('\n'));
+const PLAIN = `SUM(r.jobs), SUM(r.elapsedSec), SUM(r.cpuSec), SUM(r.gpuSec), SUM(r.memMiBSec), SUM(r.costSatang)`;
+const q2 = (g: string) => q(g).replace(SUMS, PLAIN);
+time('everyone plain', q2(''), J);
+time('by account plain', q2('account'), J);
+const q3 = (g: string) => `WITH p AS MATERIALIZED (SELECT value ->> 0 AS k, value ->> 1 AS s, value ->> 2 AS e FROM json_each(?)) SELECT p.k ${g ? ', r.' + g : ''}, ${PLAIN} FROM p CROSS JOIN "UsageRollupDay" r ON r.bucket >= p.s AND r.bucket < p.e GROUP BY p.k ${g ? ', r.' + g : ''}`;
+time('everyone plain direct', q3(''), J);
+time('by account plain direct', q3('account'), J);

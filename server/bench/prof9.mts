@@ -1,0 +1,16 @@
+import { pino } from 'pino';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { createSession } from '../src/auth/sessions.ts';
+const dir = process.argv[2];
+const config = loadConfig({ DATABASE_URL: `file:${dir}/ledger.db`, INSTANCE_DIR: dir, ADMIN_PASSWORD: 'bench-admin-password', WEB_HANDLER: '', SYNC_INTERVAL_SEC: '0', PAM_ENABLED: '0', LOG_LEVEL: 'silent' });
+const app = await buildApp(config, { logger: pino({ level: 'silent' }) });
+const admin = await app.db.user.findUniqueOrThrow({ where: { username: 'admin' } });
+const { token } = await createSession(app.db, admin.id, 1);
+const NOW = new Date('2026-11-26T00:00:00Z');
+const from = new Date(NOW.getTime() - 365 * 86400_000);
+const gql = `{ usageSeries(from: "${from.toISOString()}", to: "${NOW.toISOString()}", bucket: DAY, groupBy: [account], timeZone: "UTC") { time account user jobs cpuHours gpuHours cost costValue } }`;
+const post = async (query: string) => (await app.yoga.fetch('http://localhost/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-graphql-yoga-csrf': '1', cookie: `session=${token}` }, body: JSON.stringify({ query }) })).json();
+for (let i = 0; i < 10; i++) await post(gql);
+const t0 = performance.now(); for (let i = 0; i < 30; i++) await post(gql); console.log("per request", ((performance.now() - t0) / 30).toFixed(1));
+await app.stop();
