@@ -11,8 +11,8 @@ const admin = await app.db.user.findUniqueOrThrow({ where: { username: 'admin' }
 const { token } = await createSession(app.db, admin.id, 1);
 const NOW = new Date('2026-11-26T00:00:00Z');
 const from = new Date(NOW.getTime() - 365 * 86400_000);
-const q = { from, to: NOW, bucket: 'DAY' as const, timeZone: 'UTC', groupBy: ['account'] as any, filter: {}, fillZeros: false, maxRows: 10000 };
-const gql = `{ usageSeries(from: "${from.toISOString()}", to: "${NOW.toISOString()}", bucket: DAY, groupBy: [account], timeZone: "UTC") { time account user jobs cpuHours gpuHours cost costValue } }`;
+const q = { from, to: NOW, bucket: 'MONTH' as const, timeZone: 'UTC', groupBy: ['user'] as any, filter: {}, fillZeros: false, maxRows: 10000 };
+const gql = `{ usageSeries(from: "${from.toISOString()}", to: "${NOW.toISOString()}", bucket: MONTH, groupBy: [user], timeZone: "UTC") { time account user jobs cpuHours gpuHours cost costValue } }`;
 const post = async (query: string) => (await app.yoga.fetch('http://localhost/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-graphql-yoga-csrf': '1', cookie: `session=${token}` }, body: JSON.stringify({ query }) })).json();
 for (let i = 0; i < 6; i++) {
   let t = performance.now(); await usageSeries(app.db, q); const a = performance.now() - t;

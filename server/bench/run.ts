@@ -1,4 +1,4 @@
-// `pnpm bench [-- --jobs 100000] [--keep]`: how long a year of a large cluster takes to parse, sync, re-sync and
+// `pnpm bench [-- --jobs 100000] [--keep] [--ledger <kept dir>/ledger.db]`: how long a year of a large cluster takes to parse, sync, re-sync and
 // query. Everything runs on fresh files under the OS temp directory, removed afterwards unless --keep.
 import { fork } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -27,6 +27,8 @@ const { values } = parseArgs({
   options: {
     jobs: { type: 'string', default: '100000' },
     keep: { type: 'boolean', default: false },
+    // The requests alone, on a ledger an earlier `--keep` run left (its directory is printed).
+    ledger: { type: 'string' },
     // Internal: the child process that writes the capture, so its memory never counts toward the parse phase.
     generate: { type: 'string' },
   },
@@ -180,12 +182,19 @@ async function benchRequests(ledgerFile: string, dir: string, row: (...cells: st
 }
 
 async function main() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'hpc-bench-'));
   const rows: string[][] = [];
   const row = (...cells: string[]) => {
     rows.push(cells);
     if (cells[0]) console.error(`  ${cells[0]}: ${cells[1]}: ${cells[2]}`);
   };
+  if (values.ledger) {
+    const file = path.resolve(values.ledger);
+    console.log(`node ${process.version}, ${os.cpus().length} cores; requests on ${file}\n`);
+    await benchRequests(file, path.dirname(file), row);
+    printTable(['', 'step', 'time', 'rate', 'peak RSS'], rows);
+    return;
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hpc-bench-'));
   try {
     const capture = path.join(dir, 'sacct.psv');
     const gen = await measure(() => generate(capture));

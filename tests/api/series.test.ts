@@ -237,6 +237,10 @@ describe('day and month rollups', () => {
     seed = 99;
     await upsertJobs(t.app.db, Array.from({ length: 300 }, (_, i) => ({ ...job(i * 5), state: 'FAILED' })), 'csv', undefined, 70);
     expect(await levelMismatches()).toEqual([]);
+    // A job that ends far off adds its own years to the calendar, not every year up to it.
+    await upsertJobs(t.app.db, [{ ...job(7777), jobId: 'far', end: new Date('2090-06-01T00:00:00Z') }], 'csv');
+    expect(await t.app.db.rollupCalendar.count()).toBeLessThan(366 * 8);
+    expect(await levelMismatches()).toEqual([]);
     const months = await t.app.db.rollupCalendar.findMany({ take: 1, select: { zone: true } });
     expect(months[0].zone).toBe('Australia/Adelaide');
   });

@@ -2,7 +2,7 @@ import type { Db, Tx } from '../db/client.ts';
 import { dialect } from '../db/dialect.ts';
 import { readQuery } from '../db/reader.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { isTimeZone, localMonth, localYear } from './calendar.ts';
+import { bucketStart, isTimeZone, localMonth, localYear } from './calendar.ts';
 import { daysOfYear } from './plan.ts';
 
 /**
@@ -44,21 +44,26 @@ export async function zoneIn(tx: Tx | Db): Promise<string> {
   return row?.zone ?? 'UTC';
 }
 
-/** Adds the local days of whole years to the calendar until it holds every day from `from` to `to`. */
-async function coverCalendar(tx: Tx | Db, zone: string, from: Date, to: Date) {
-  const [have] = await tx.$queryRaw<Array<{ lo: string | null; hi: string | null }>>`
-    SELECT MIN("day") AS "lo", MAX("day") AS "hi" FROM "RollupCalendar"`;
-  const want = [localYear(from.getTime(), zone), localYear(to.getTime(), zone)];
-  const years: number[] = [];
-  if (!have?.lo || !have.hi) {
-    for (let y = want[0]; y <= want[1]; y++) years.push(y);
-  } else {
-    const lo = localYear(Date.parse(have.lo), zone);
-    const hi = localYear(Date.parse(have.hi), zone);
-    for (let y = want[0]; y < lo; y++) years.push(y);
-    for (let y = hi + 1; y <= want[1]; y++) years.push(y);
-  }
-  for (const year of years) {
+/**
+ * Adds to the calendar the local years of `zone` that the quarter-hour rows matching `where` fall in,
+ * a whole year at a time. Only the years that have rows: one job with a far-off end date adds its
+ * year, not every year up to it.
+ */
+async function coverCalendar(tx: Tx | Db, zone: string, where: Prisma.Sql) {
+  const months = await tx.$queryRaw<Array<{ m: string }>>`
+    SELECT DISTINCT ${dialect.monthOf(Prisma.sql`r."bucket"`)} AS "m" FROM "UsageRollup" r WHERE ${where}`;
+  const years = new Set<number>();
+  // A UTC year's instants are in the local year before, the same or the one after.
+  for (const { m } of months) for (const d of [-1, 0, 1]) years.add(Number(m.slice(0, 4)) + d);
+  await coverYears(tx, zone, [...years]);
+}
+
+async function coverYears(tx: Tx | Db, zone: string, years: number[]) {
+  const firsts = new Map(years.map((y) => [dialect.instant(new Date(bucketStart(Date.UTC(y, 0, 1, 12), 'YEAR', zone))), y]));
+  const have = await tx.$queryRaw<Array<{ day: string }>>`
+    SELECT "day" FROM "RollupCalendar" WHERE "day" IN ${dialect.valuesOf([...firsts.keys()])}`;
+  for (const { day } of have) firsts.delete(typeof day === 'string' ? day : dialect.instant(new Date(day)));
+  for (const year of firsts.values()) {
     const rows = daysOfYear(year, zone).map((d) => [dialect.instant(new Date(d.day)), dialect.instant(new Date(d.month)), zone]);
     await tx.$executeRaw(dialect.bulkUpsert('RollupCalendar', ['day', 'month', 'zone'], 'day', [], rows));
   }
@@ -116,7 +121,7 @@ export async function levelsBefore(tx: Tx | Db, where: Prisma.Sql) {
 export async function levelsAfter(tx: Tx | Db, where: Prisma.Sql, old: { lo: string; hi: string } | null) {
   const now = await boundsOf(tx, where);
   if (now) {
-    await coverCalendar(tx, await zoneIn(tx), new Date(Date.parse(now.lo)), new Date(Date.parse(now.hi)));
+    await coverCalendar(tx, await zoneIn(tx), where);
     await applyDifference(tx, where, 1);
   }
   const spans = [old, now].filter((s): s is { lo: string; hi: string } => s !== null);
@@ -149,12 +154,11 @@ export async function rebuildLevels(tx: Tx | Db, zone: string) {
   if (current !== zone || Number(row?.n ?? 0) === 0) {
     await tx.$executeRaw`DELETE FROM "RollupCalendar"`;
     // The calendar records its zone even before the ledger has a job.
-    await coverCalendar(tx, zone, new Date(), new Date());
+    await coverYears(tx, zone, [localYear(Date.now(), zone)]);
   }
   const all = Prisma.sql`1 = 1`;
-  const span = await boundsOf(tx, all);
-  if (span) {
-    await coverCalendar(tx, zone, new Date(Date.parse(span.lo)), new Date(Date.parse(span.hi)));
+  if (await boundsOf(tx, all)) {
+    await coverCalendar(tx, zone, all);
     await applyDifference(tx, all, 1);
   }
 }
