@@ -1,6 +1,12 @@
 import { addMessages, init, locale } from 'svelte-i18n';
 import en from './locales/en.json';
 import th from './locales/th.json';
+import chartsEn from './locales/charts.en.json';
+import chartsTh from './locales/charts.th.json';
+import shellEn from './locales/shell.en.json';
+import shellTh from './locales/shell.th.json';
+import usersEn from './locales/users.en.json';
+import usersTh from './locales/users.th.json';
 
 export const LOCALES = ['en', 'th'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -12,10 +18,10 @@ export function resolveLocale(value: string | null | undefined): Locale {
   return (LOCALES as readonly string[]).includes(value ?? '') ? (value as Locale) : DEFAULT_LOCALE;
 }
 
-// Dictionaries are bundled (two small files) instead of registered as lazy loaders, so a locale is usable
-// synchronously: no waitLocale() before the first render, no flash of keys.
-addMessages('en', en);
-addMessages('th', th);
+// Dictionaries are bundled (a few small files per language, one per area of the app) instead of registered as lazy
+// loaders, so a locale is usable synchronously: no waitLocale() before the first render, no flash of keys.
+addMessages('en', en, usersEn, chartsEn, shellEn);
+addMessages('th', th, usersTh, chartsTh, shellTh);
 init({ fallbackLocale: DEFAULT_LOCALE, initialLocale: DEFAULT_LOCALE });
 
 /**
