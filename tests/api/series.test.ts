@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemMeta } from '../../server/src/audit/recorder.ts';
 import { formatSatang } from '@hpc-accounting/pricing/money';
+import { costOfUnits } from '@hpc-accounting/pricing/cost';
 import { createReceipt } from '../../server/src/billing/receipts.ts';
 import { usageBuckets, usageTotals } from '../../server/src/billing/usage.ts';
 import { usageFromRollups } from '../../server/src/rollups/totals.ts';
@@ -101,6 +102,46 @@ async function compare(opts: { from: number; to: number; bucket: SeriesBucket; t
   return sum.jobs;
 }
 
+/**
+ * The CPU, GPU and memory shares of the cost in a window: the first two as each job's costOfUnits lines, at the rates its receipt
+ * billed it at or its tier's rate now, and memory the rest, so the three add up to the cost exactly.
+ */
+async function compareShares(from: number, to: number) {
+  const db = t.app.db;
+  const [jobs, users, rates] = await Promise.all([
+    db.jobRecord.findMany({ where: { end: { not: null, gte: new Date(from), lt: new Date(to) } }, include: { receiptItem: true } }),
+    db.user.findMany(),
+    db.rate.findMany(),
+  ]);
+  const tierOf = new Map(users.map((u) => [u.username, u.tier]));
+  const want = { cpu: 0n, gpu: 0n, cost: 0n };
+  for (const j of jobs) {
+    const rate = j.receiptItem ?? rates.find((r) => r.tier === (tierOf.get(j.user) ?? 'mu'))!;
+    const c = costOfUnits({ cpus: j.cpus, gpus: j.gpus, memMiB: j.memMiB }, j.elapsedSeconds, rate);
+    want.cpu += c.cpuSatang;
+    want.gpu += c.gpuSatang;
+    want.cost += j.receiptItem ? j.receiptItem.costSatang : c.costSatang;
+  }
+  const r = await t.gql(
+    `{ usageSeries(from: "${new Date(from).toISOString()}", to: "${new Date(to).toISOString()}", bucket: DAY, timeZone: "UTC") { cost cpuCost gpuCost memCost cpuCostValue } }`,
+    {},
+    admin,
+  );
+  expect(r.errors).toBeUndefined();
+  const got = { cpu: 0n, gpu: 0n, mem: 0n, cost: 0n };
+  for (const x of r.data.usageSeries) {
+    expect(satang(x.cpuCost) + satang(x.gpuCost) + satang(x.memCost)).toBe(satang(x.cost));
+    expect(x.cpuCostValue).toBeCloseTo(Number(x.cpuCost), 6);
+    got.cpu += satang(x.cpuCost);
+    got.gpu += satang(x.gpuCost);
+    got.cost += satang(x.cost);
+  }
+  expect(got.cpu).toBe(want.cpu);
+  expect(got.gpu).toBe(want.gpu);
+  expect(got.cost).toBe(want.cost);
+  expect(want.gpu).toBeGreaterThan(0n);
+}
+
 describe('usageSeries', () => {
   it('adds up to the job totals for random windows, zones, buckets and groupings', async () => {
     const zones = ['UTC', 'Asia/Bangkok', 'Asia/Kolkata', 'America/New_York', 'Europe/Berlin', 'Australia/Adelaide'];
@@ -125,6 +166,7 @@ describe('usageSeries', () => {
     await compare({ ...year, bucket: 'MONTH', groupBy: ['tier'] });
     await compare({ ...year, bucket: 'MONTH', groupBy: ['user'], billed: true });
     await compare({ ...year, bucket: 'WEEK', groupBy: [], billed: false });
+    await compareShares(year.from, year.to);
   });
 
   it('shows a user their own series without naming themselves, and no one else’s', async () => {

@@ -102,9 +102,16 @@ export const tierSql = (defaultTier: string) => Prisma.sql`COALESCE(u."tier", ${
  * quantities (`secs`, `cpus`, `gpus`, `mem`), whether it is billed, and `cost`, its satang: as its
  * receipt billed it, else at the current rate of its tier, exactly as costOfUnits computes it, in
  * 64-bit integers. `with` must open the statement that uses `from`; `source` may join the jobs (`j`) to
- * a table that picks them.
+ * a table that picks them. With `components`, also `cpuCost` and `gpuCost`, the CPU and GPU shares of `cost`.
  */
-export async function pricedJobs(db: Db | Tx, defaultTier: string, where: Prisma.Sql, columns: Prisma.Sql[], source = Prisma.sql`"JobRecord" j`) {
+export async function pricedJobs(
+  db: Db | Tx,
+  defaultTier: string,
+  where: Prisma.Sql,
+  columns: Prisma.Sql[],
+  source = Prisma.sql`"JobRecord" j`,
+  components = false,
+) {
   const rates = await db.rate.findMany();
   const rateRows = rates.length === 0 ? Prisma.sql`SELECT NULL AS "tier", 0 AS "rc", 0 AS "rg", 0 AS "rm" WHERE 0` : Prisma.join(
     rates.map(
@@ -115,11 +122,19 @@ export async function pricedJobs(db: Db | Tx, defaultTier: string, where: Prisma
   );
   const d = Prisma.raw(D.toString());
   const tier = tierSql(defaultTier);
+  const round = (u: string) => Prisma.raw(`("${u}" / ${D}) * "secs" + (2 * ("${u}" % ${D}) * "secs" + ${D}) / (2 * ${D})`);
+  // The CPU and GPU shares of a job's cost, each rounded as the whole is, at the rates it was (or would be) billed at;
+  // the memory share is the rest, so the three always add up to the cost.
+  const share = (count: string, billedRate: string, rate: string) =>
+    Prisma.sql`CASE WHEN ri."id" IS NOT NULL THEN CAST(j.${Prisma.raw(`"${count}"`)} AS INTEGER) * 1024 * ${dialect.rateMicros(Prisma.raw(`ri."${billedRate}"`))}
+                ELSE COALESCE(CAST(j.${Prisma.raw(`"${count}"`)} AS INTEGER) * 1024 * r.${Prisma.raw(`"${rate}"`)}, 0) END`;
+  const inner = components ? Prisma.sql`, ${share('cpus', 'cpuPerHour', 'rc')} AS "Uc", ${share('gpus', 'gpuPerHour', 'rg')} AS "Ug"` : Prisma.empty;
+  const outer = components ? Prisma.sql`, ${round('Uc')} AS "cpuCost", ${round('Ug')} AS "gpuCost"` : Prisma.empty;
   return {
     with: Prisma.sql`WITH "rates" AS (${rateRows})`,
     from: Prisma.sql`(
       SELECT *, CASE WHEN "billedCost" IS NOT NULL THEN "billedCost"
-                ELSE ("U" / ${d}) * "secs" + (2 * ("U" % ${d}) * "secs" + ${d}) / (2 * ${d}) END AS "cost"
+                ELSE ("U" / ${d}) * "secs" + (2 * ("U" % ${d}) * "secs" + ${d}) / (2 * ${d}) END AS "cost"${outer}
       FROM (
         SELECT ${Prisma.join([...columns, Prisma.sql`1 AS "one"`], ', ')},
           CAST(j."elapsedSeconds" AS INTEGER) AS "secs",
@@ -128,7 +143,7 @@ export async function pricedJobs(db: Db | Tx, defaultTier: string, where: Prisma
           CAST(j."memMiB" AS INTEGER) AS "mem",
           ri."id" IS NOT NULL AS "billed",
           ri."costSatang" AS "billedCost",
-          COALESCE(CAST(j."cpus" AS INTEGER) * 1024 * r."rc" + CAST(j."gpus" AS INTEGER) * 1024 * r."rg" + CAST(j."memMiB" AS INTEGER) * r."rm", 0) AS "U"
+          COALESCE(CAST(j."cpus" AS INTEGER) * 1024 * r."rc" + CAST(j."gpus" AS INTEGER) * 1024 * r."rg" + CAST(j."memMiB" AS INTEGER) * r."rm", 0) AS "U"${inner}
         FROM ${source}
         LEFT JOIN "User" u ON u."username" = j."user"
         LEFT JOIN "ReceiptItem" ri ON ri."billingKey" = j."key"

@@ -32,6 +32,8 @@ export interface Dialect {
   isBusy(error: unknown): boolean;
   /** A UNIQUE constraint refused the write. */
   isUniqueViolation(error: unknown): boolean;
+  /** A rate column's text (THB per hour, as formatRate writes it: "0.55", "12") as integer µTHB per hour, exactly. */
+  rateMicros(column: Prisma.Sql): Prisma.Sql;
   /** A SUM left 64 bits: the same sum split in parts (splitSum) does not. */
   isOverflow(error: unknown): boolean;
 }
@@ -84,6 +86,8 @@ export const sqlite: Dialect = {
     return typeof cause?.originalCode === 'string' && cause.originalCode.startsWith('SQLITE_BUSY');
   },
   isUniqueViolation: (error) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002',
+  rateMicros: (c) =>
+    Prisma.sql`(CAST(substr(${c}, 1, instr(${c} || '.', '.') - 1) AS INTEGER) * 1000000 + CAST(substr(substr(${c}, instr(${c} || '.', '.') + 1) || '000000', 1, 6) AS INTEGER))`,
   // SQLite's SUM fails with "integer overflow" rather than lose precision (https://www.sqlite.org/lang_aggfunc.html#sumunc);
   // the reader thread passes SQLite's message on, Prisma wraps it in its own.
   isOverflow: (error) => error instanceof Error && /\binteger overflow\b/.test(error.message),

@@ -13,7 +13,7 @@ import { daysOfYear } from './plan.ts';
  * the zone, and it holds every day that has a quarter-hour row before that row is summed.
  */
 
-const MEASURES = ['jobs', 'elapsedSec', 'cpuSec', 'gpuSec', 'memMiBSec', 'costSatang'];
+const MEASURES = ['jobs', 'elapsedSec', 'cpuSec', 'gpuSec', 'memMiBSec', 'costSatang', 'cpuCostSatang', 'gpuCostSatang'];
 const DAY_KEYS = ['cluster', 'account', 'partition', 'state', 'tier', 'billed'];
 const MONTH_KEYS = ['cluster', 'user', 'account', 'partition', 'state', 'tier', 'billed'];
 

@@ -38,6 +38,9 @@ export interface SeriesRow {
   gpuSeconds: bigint;
   memMiBSeconds: bigint;
   costSatang: bigint;
+  /** The CPU and GPU shares of costSatang; memory's is the rest. */
+  cpuCostSatang: bigint;
+  gpuCostSatang: bigint;
 }
 
 /** The window the series covers: whole buckets from the one holding `from` to the one holding the last instant before `to`. */
@@ -77,6 +80,8 @@ export async function usageSeries(db: Db, q: SeriesQuery): Promise<SeriesRow[]> 
     gpuSeconds: joinSplit(r, 'gpuSec'),
     memMiBSeconds: joinSplit(r, 'memSec'),
     costSatang: joinSplit(r, 'cost'),
+    cpuCostSatang: joinSplit(r, 'cpuCost'),
+    gpuCostSatang: joinSplit(r, 'gpuCost'),
   }));
   if (q.fillZeros) out = fillZeros(out, buckets, groups);
   if (out.length > q.maxRows) {
@@ -99,7 +104,7 @@ function fillZeros(rows: SeriesRow[], buckets: Array<[number, number]>, groups: 
   for (const [start] of buckets) {
     for (const [key, group] of seen) {
       if (have.has(`${start}|${key}`)) continue;
-      filled.push({ time: new Date(start), group, jobs: 0, elapsedSeconds: 0n, cpuSeconds: 0n, gpuSeconds: 0n, memMiBSeconds: 0n, costSatang: 0n });
+      filled.push({ time: new Date(start), group, jobs: 0, elapsedSeconds: 0n, cpuSeconds: 0n, gpuSeconds: 0n, memMiBSeconds: 0n, costSatang: 0n, cpuCostSatang: 0n, gpuCostSatang: 0n });
     }
   }
   return filled.sort((a, b) => a.time.getTime() - b.time.getTime() || (keyOf(a.group) < keyOf(b.group) ? -1 : keyOf(a.group) > keyOf(b.group) ? 1 : 0));

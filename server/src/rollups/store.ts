@@ -24,9 +24,11 @@ export const ROLLUP_SUMS = Prisma.sql`SUM(r."jobs") AS "jobs",
       ${splitSum('cpuSec', Prisma.sql`r."cpuSec"`)},
       ${splitSum('gpuSec', Prisma.sql`r."gpuSec"`)},
       ${splitSum('memSec', Prisma.sql`r."memMiBSec"`)},
-      ${splitSum('cost', Prisma.sql`r."costSatang"`)}`;
+      ${splitSum('cost', Prisma.sql`r."costSatang"`)},
+      ${splitSum('cpuCost', Prisma.sql`r."cpuCostSatang"`)},
+      ${splitSum('gpuCost', Prisma.sql`r."gpuCostSatang"`)}`;
 
-const COLUMNS = ['bucket', 'cluster', 'user', 'account', 'partition', 'state', 'tier', 'billed', 'jobs', 'elapsedSec', 'cpuSec', 'gpuSec', 'memMiBSec', 'costSatang'];
+const COLUMNS = ['bucket', 'cluster', 'user', 'account', 'partition', 'state', 'tier', 'billed', 'jobs', 'elapsedSec', 'cpuSec', 'gpuSec', 'memMiBSec', 'costSatang', 'cpuCostSatang', 'gpuCostSatang'];
 
 /** Which rollup rows to compute again: some quarter hours, the unbilled jobs of one tier (a rate changed), or all. */
 export type RollupScope = { slots: Array<[string, string]> } | { unbilledOfTier: string } | { users: string[] } | 'all';
@@ -76,12 +78,13 @@ export async function rebuildRollups(tx: Tx | Db, defaultTier: string, scope: Ro
       Prisma.sql`${tier} AS "g_tier"`,
     ],
     source,
+    true,
   );
   await tx.$executeRaw`
     ${priced.with}
     INSERT INTO "UsageRollup" (${Prisma.raw(COLUMNS.map((c) => `"${c}"`).join(', '))})
     SELECT "g_bucket", "g_cluster", "g_user", "g_account", "g_partition", "g_state", "g_tier", "billed",
-      COUNT(*), SUM("secs"), SUM("cpus" * "secs"), SUM("gpus" * "secs"), SUM("mem" * "secs"), SUM("cost")
+      COUNT(*), SUM("secs"), SUM("cpus" * "secs"), SUM("gpus" * "secs"), SUM("mem" * "secs"), SUM("cost"), SUM("cpuCost"), SUM("gpuCost")
     FROM ${priced.from}
     GROUP BY "g_bucket", "g_cluster", "g_user", "g_account", "g_partition", "g_state", "g_tier", "billed"`;
   if (scope === 'all') await rebuildLevels(tx, await zoneIn(tx));

@@ -73,7 +73,7 @@ export async function sumRollups(db: Db, windows: readonly KeyedWindow[], select
     // on the bucket: `(user, bucket)` when a user is asked for, `(dim, bucket)` for the marginal rows.
     branches.push(Prisma.sql`
       SELECT ${Prisma.join([Prisma.sql`p."k" AS "t"`, ...cols], ', ')},
-        r."jobs", r."elapsedSec", r."cpuSec", r."gpuSec", r."memMiBSec", r."costSatang"
+        r."jobs", r."elapsedSec", r."cpuSec", r."gpuSec", r."memMiBSec", r."costSatang", r."cpuCostSatang", r."gpuCostSatang"
       FROM ${name} p CROSS JOIN ${Prisma.raw(TABLE[level])} r ON r."bucket" >= p."s" AND r."bucket" < p."e"
       WHERE ${Prisma.join(where.length ? where : [Prisma.sql`1 = 1`], ' AND ')}`);
   }
@@ -99,4 +99,5 @@ export async function sumRollups(db: Db, windows: readonly KeyedWindow[], select
 
 /** ROLLUP_SUMS without the split: each sum in its `_lo` column, which joinSplit reads alone when there is no `_hi`. */
 const PLAIN_SUMS = Prisma.sql`SUM(r."jobs") AS "jobs", SUM(r."elapsedSec") AS "elapsed", SUM(r."cpuSec") AS "cpuSec_lo",
-      SUM(r."gpuSec") AS "gpuSec_lo", SUM(r."memMiBSec") AS "memSec_lo", SUM(r."costSatang") AS "cost_lo"`;
+      SUM(r."gpuSec") AS "gpuSec_lo", SUM(r."memMiBSec") AS "memSec_lo", SUM(r."costSatang") AS "cost_lo",
+      SUM(r."cpuCostSatang") AS "cpuCost_lo", SUM(r."gpuCostSatang") AS "gpuCost_lo"`;

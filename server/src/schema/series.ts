@@ -43,9 +43,16 @@ interface SeriesRowOut {
   memGBHours: number;
   cost: string;
   costValue: number;
+  cpuCost: string;
+  gpuCost: string;
+  memCost: string;
+  cpuCostValue: number;
+  gpuCostValue: number;
+  memCostValue: number;
 }
 
 function rowOut(r: SeriesRow, none: string | null): SeriesRowOut {
+  const mem = r.costSatang - r.cpuCostSatang - r.gpuCostSatang;
   const g = (k: keyof SeriesRow['group']) => (k in r.group ? (r.group[k] ?? none) : null);
   return {
     time: r.time,
@@ -62,6 +69,12 @@ function rowOut(r: SeriesRow, none: string | null): SeriesRowOut {
     memGBHours: hours(r.memMiBSeconds, 3600n * 1024n),
     cost: formatSatang(r.costSatang),
     costValue: Number(r.costSatang) / 100,
+    cpuCost: formatSatang(r.cpuCostSatang),
+    gpuCost: formatSatang(r.gpuCostSatang),
+    memCost: formatSatang(mem),
+    cpuCostValue: Number(r.cpuCostSatang) / 100,
+    gpuCostValue: Number(r.gpuCostSatang) / 100,
+    memCostValue: Number(mem) / 100,
   };
 }
 
@@ -82,6 +95,12 @@ const SeriesRowRef = builder.objectRef<SeriesRowOut>('UsageSeriesRow').implement
     memGBHours: t.exposeFloat('memGBHours'),
     cost: t.expose('cost', { type: 'Decimal', description: 'Exact, in THB' }),
     costValue: t.exposeFloat('costValue', { description: 'The same cost as a number, for plotting' }),
+    cpuCost: t.expose('cpuCost', { type: 'Decimal', description: 'The CPU share of cost: each job’s rounded as its cost is' }),
+    gpuCost: t.expose('gpuCost', { type: 'Decimal', description: 'The GPU share of cost' }),
+    memCost: t.expose('memCost', { type: 'Decimal', description: 'The memory share of cost: the rest, so that the three add up to cost exactly' }),
+    cpuCostValue: t.exposeFloat('cpuCostValue', { description: 'cpuCost as a number, for plotting' }),
+    gpuCostValue: t.exposeFloat('gpuCostValue', { description: 'gpuCost as a number, for plotting' }),
+    memCostValue: t.exposeFloat('memCostValue', { description: 'memCost as a number, for plotting' }),
   }),
 });
 

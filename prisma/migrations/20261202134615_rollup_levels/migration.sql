@@ -13,6 +13,8 @@ CREATE TABLE "UsageRollupDay" (
     "gpuSec" BIGINT NOT NULL,
     "memMiBSec" BIGINT NOT NULL,
     "costSatang" BIGINT NOT NULL,
+    "cpuCostSatang" BIGINT NOT NULL,
+    "gpuCostSatang" BIGINT NOT NULL,
 
     PRIMARY KEY ("bucket", "cluster", "account", "partition", "state", "tier", "billed")
 );
@@ -33,6 +35,8 @@ CREATE TABLE "UsageRollupMonth" (
     "gpuSec" BIGINT NOT NULL,
     "memMiBSec" BIGINT NOT NULL,
     "costSatang" BIGINT NOT NULL,
+    "cpuCostSatang" BIGINT NOT NULL,
+    "gpuCostSatang" BIGINT NOT NULL,
 
     PRIMARY KEY ("bucket", "cluster", "user", "account", "partition", "state", "tier", "billed")
 );
@@ -49,6 +53,8 @@ CREATE TABLE "UsageMarginalDay" (
     "gpuSec" BIGINT NOT NULL,
     "memMiBSec" BIGINT NOT NULL,
     "costSatang" BIGINT NOT NULL,
+    "cpuCostSatang" BIGINT NOT NULL,
+    "gpuCostSatang" BIGINT NOT NULL,
 
     PRIMARY KEY ("dim", "bucket", "value", "billed")
 );
@@ -65,6 +71,8 @@ CREATE TABLE "UsageMarginalMonth" (
     "gpuSec" BIGINT NOT NULL,
     "memMiBSec" BIGINT NOT NULL,
     "costSatang" BIGINT NOT NULL,
+    "cpuCostSatang" BIGINT NOT NULL,
+    "gpuCostSatang" BIGINT NOT NULL,
 
     PRIMARY KEY ("dim", "bucket", "value", "billed")
 );
@@ -75,6 +83,37 @@ CREATE TABLE "RollupCalendar" (
     "month" DATETIME NOT NULL,
     "zone" TEXT NOT NULL
 );
+
+-- RedefineTables
+PRAGMA defer_foreign_keys=ON;
+PRAGMA foreign_keys=OFF;
+CREATE TABLE "new_UsageRollup" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "bucket" DATETIME NOT NULL,
+    "cluster" TEXT NOT NULL,
+    "user" TEXT NOT NULL,
+    "account" TEXT NOT NULL,
+    "partition" TEXT NOT NULL,
+    "state" TEXT NOT NULL,
+    "tier" TEXT NOT NULL,
+    "billed" BOOLEAN NOT NULL,
+    "jobs" INTEGER NOT NULL,
+    "elapsedSec" BIGINT NOT NULL,
+    "cpuSec" BIGINT NOT NULL,
+    "gpuSec" BIGINT NOT NULL,
+    "memMiBSec" BIGINT NOT NULL,
+    "costSatang" BIGINT NOT NULL,
+    "cpuCostSatang" BIGINT NOT NULL,
+    "gpuCostSatang" BIGINT NOT NULL
+);
+-- The quarter-hour rollups are not copied: they gain the CPU and GPU shares of the cost, which only the jobs
+-- can give, and the server sums them again from the jobs at start (ensureRollups) when it finds none.
+DROP TABLE "UsageRollup";
+ALTER TABLE "new_UsageRollup" RENAME TO "UsageRollup";
+CREATE INDEX "UsageRollup_bucket_idx" ON "UsageRollup"("bucket");
+CREATE INDEX "UsageRollup_user_bucket_idx" ON "UsageRollup"("user", "bucket");
+PRAGMA foreign_keys=ON;
+PRAGMA defer_foreign_keys=OFF;
 
 -- CreateIndex
 CREATE INDEX "UsageRollupMonth_user_bucket_idx" ON "UsageRollupMonth"("user", "bucket");
