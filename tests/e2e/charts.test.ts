@@ -119,7 +119,28 @@ describe.skipIf(!!missing)('usage charts in the browser', () => {
     expect(html).toMatch(/<rect class="bar fill-0/);
     expect(html).toContain('data-testid="chart-cost-table"');
 
+    // Without the app's JavaScript and with it, the same bars in boxes of the same size: hydrating moves nothing.
+    const measure = (page: Page) =>
+      page.getByTestId('chart-cost').evaluate((figure) => ({
+        bars: figure.querySelectorAll('rect.bar').length,
+        plot: figure.querySelector('.plot')!.getBoundingClientRect().height,
+        figure: figure.getBoundingClientRect().height,
+      }));
+    const bare = await userCtx.newPage();
+    let blocked = 0;
+    await bare.route(/\/_app\/immutable\/.*\.js$/, (route) => {
+      blocked += 1;
+      return route.abort();
+    });
+    await bare.goto(`${server.url}/me?range=12m`);
+    const serverRendered = await measure(bare);
+    expect(blocked).toBeGreaterThan(0);
+    await bare.close();
     await user.goto(`${server.url}/me?range=12m`);
+    await user.waitForLoadState('networkidle');
+    expect(await measure(user)).toEqual(serverRendered);
+    expect(serverRendered.bars).toBeGreaterThan(0);
+
     const chart = user.getByTestId('chart-cost');
     const rows = chart.getByTestId('chart-cost-row');
     expect(await rows.count()).toBe(12);
