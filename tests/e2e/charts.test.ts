@@ -263,6 +263,11 @@ describe.skipIf(!!missing)('usage charts in the browser', () => {
     await screenshots(oper, '/admin/usage?range=12m', 'charts-admin-usage', 'staff-charts', async () => {
       await oper.getByTestId('chart-grouped').waitFor();
     });
+    // The fills and their patterns against the dark surface too.
+    await user.emulateMedia({ colorScheme: 'dark' });
+    await user.goto(`${server.url}/me?range=12m`);
+    await user.getByTestId('own-charts').screenshot({ path: shot('charts-me-12m-en-dark-charts') });
+    await user.emulateMedia({ colorScheme: 'light' });
     expect(consoleErrors).toEqual([]);
   });
 });
