@@ -19,7 +19,7 @@ export function bucketLabel(date: string, bucket: SeriesBucket, locale: string, 
   return new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' }).format(at);
 }
 
-/** Axis ticks: short ("12K"), and never more decimals than the step between ticks needs. */
+/** Axis ticks, short ("12K", "2.5"): one decimal below ten, where steps of half a unit occur. */
 export function formatTick(value: number, locale: string): string {
   return new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: value !== 0 && Math.abs(value) < 10 ? 1 : 0 }).format(value);
 }

@@ -1,5 +1,5 @@
 import type { SeriesBucket } from '$lib/graphql/generated/graphql';
-import { addDays, localDate, nextMonth, zoneSide, type ZoneSide } from './zone';
+import { addDays, localDate, nextMonth, zoneSide } from './zone';
 
 /** The windows a chart offers: the last 30 days by day, the last 12 months by month, or two chosen days. */
 export const RANGES = ['30d', '12m', 'custom'] as const;
@@ -93,7 +93,6 @@ export interface BucketSlot {
 
 export interface SelectedWindow {
   bucket: SeriesBucket;
-  side: ZoneSide;
   buckets: BucketSlot[];
   /** The instants the shown buckets span: [start, end). The last bucket of a relative window ends now. */
   start: string | null;
@@ -125,5 +124,5 @@ export function selectBuckets(
     buckets = all.slice(-(choice.range === '30d' ? 30 : 12));
     end = buckets.length ? request.now : null;
   }
-  return { bucket, side, buckets, start: buckets[0]?.time ?? null, end };
+  return { bucket, buckets, start: buckets[0]?.time ?? null, end };
 }
