@@ -144,7 +144,7 @@ export async function pricedJobs(db: Db | Tx, defaultTier: string, where: Prisma
  * owner's tier now, or as its receipt billed it), then summed per group. A total therefore always
  * equals the sum of the per-job costs shown beside it, and a receipt's total the sum of its items.
  */
-export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonly UsageGroup[], defaultTier = 'mu'): Promise<UsageBucket[]> {
+export async function usageBuckets(db: Db | Tx, filter: UsageFilter, groupBy: readonly UsageGroup[], defaultTier = 'mu'): Promise<UsageBucket[]> {
   const groups = [...new Set(groupBy)];
   const groupSql = (g: UsageGroup) => (g === 'tier' ? tierSql(defaultTier) : GROUP_SQL[g]);
   const priced = await pricedJobs(db, defaultTier, sqlWhere(filter), groups.map((g) => Prisma.sql`${groupSql(g)} AS ${Prisma.raw(`"g_${g}"`)}`));
@@ -188,7 +188,7 @@ export function bucketsOf(rows: Array<Record<string, unknown>>, groups: readonly
     }));
 }
 
-export async function usageTotals(db: Db, filter: UsageFilter, defaultTier = 'mu'): Promise<UsageBucket> {
+export async function usageTotals(db: Db | Tx, filter: UsageFilter, defaultTier = 'mu'): Promise<UsageBucket> {
   const [b] = await usageBuckets(db, filter, [], defaultTier);
   return b ?? EMPTY_BUCKET;
 }
