@@ -32,7 +32,7 @@ const UserSummaryRef = builder.objectRef<UserSummary>('UserSummary').implement({
       resolve: (u) => u.roleSource,
     }),
     lastLoginAt: t.field({ type: 'DateTime', nullable: true, resolve: (u) => u.lastLoginAt }),
-    finishedJobs: t.int({ description: 'Finished jobs in the ledger, billed or not', resolve: (u) => u.finished.sums.jobs }),
+    finishedJobs: t.int({ description: 'Finished jobs in the ledger, billed or not', resolve: (u) => u.finishedJobs }),
     unbilled: t.field({
       type: UsageTotalsRef,
       description: 'Their finished jobs on no receipt yet, at their tier’s current rates: what `jobs(filter: { user, billed: false }).totals` answers',

@@ -3,7 +3,7 @@ import type { Tier } from '../billing/money.ts';
 import { EMPTY_BUCKET, type UsageBucket, type UsageFilter, usageTotals } from '../billing/usage.ts';
 import type { Db } from '../db/client.ts';
 import { usageFromRollups } from '../rollups/totals.ts';
-import { type UserFilter, usernames, userRows } from './store.ts';
+import { finishedJobCounts, type UserFilter, usernames, userRows } from './store.ts';
 
 /** One user as the staff's user list shows them. */
 export interface UserSummary {
@@ -16,7 +16,7 @@ export interface UserSummary {
   roleSource: AccountRoleSource | null;
   lastLoginAt: Date | null;
   /** All their finished jobs, billed or not. */
-  finished: UsageBucket;
+  finishedJobs: number;
   /** Their finished jobs on no receipt yet, at their tier's current rates. */
   unbilled: UsageBucket;
 }
@@ -42,14 +42,12 @@ async function totalsOf(db: Db, filter: UsageFilter, defaultTier: string) {
 export async function listUsers(db: Db, filter: UserFilter, first: number, after: string | null | undefined, defaultTier: string): Promise<UserPage> {
   const names = await usernames(db, filter, first + 1, after);
   const page = names.slice(0, first);
-  const rows = new Map((await userRows(db, page)).map((r) => [r.username, r]));
+  const [rowList, finished] = await Promise.all([userRows(db, page), finishedJobCounts(db, page)]);
+  const rows = new Map(rowList.map((r) => [r.username, r]));
   const nodes = await Promise.all(
     page.map(async (username): Promise<UserSummary> => {
       const row = rows.get(username);
-      const [finished, unbilled] = await Promise.all([
-        totalsOf(db, { user: username }, defaultTier),
-        totalsOf(db, { user: username, billed: false }, defaultTier),
-      ]);
+      const unbilled = await totalsOf(db, { user: username, billed: false }, defaultTier);
       return {
         username,
         tier: (row?.tier ?? defaultTier) as Tier,
@@ -57,7 +55,7 @@ export async function listUsers(db: Db, filter: UserFilter, first: number, after
         role: (row?.role ?? 'user') as Role,
         roleSource: row ? ((row.roleSource as AccountRoleSource | null) ?? null) : 'default',
         lastLoginAt: row?.lastLoginAt ?? null,
-        finished,
+        finishedJobs: finished.get(username) ?? 0,
         unbilled,
       };
     }),

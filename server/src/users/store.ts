@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../db/client.ts';
+import { dialect } from '../db/dialect.ts';
 import { readQuery } from '../db/reader.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 
@@ -36,6 +37,16 @@ export async function usernames(db: Db, filter: UserFilter, limit: number, after
   return rows.map((r) => r.name);
 }
 
+/** How many finished jobs each of these users has (users without any are absent): from the index on the jobs' owner and end. */
+export async function finishedJobCounts(db: Db, names: readonly string[]): Promise<Map<string, number>> {
+  if (names.length === 0) return new Map();
+  const rows = await readQuery<{ user: string; jobs: number | bigint }>(
+    db,
+    Prisma.sql`SELECT j."user", COUNT(*) AS "jobs" FROM "JobRecord" j WHERE j."end" IS NOT NULL AND j."user" IN ${dialect.valuesOf(names)} GROUP BY j."user"`,
+  );
+  return new Map(rows.map((r) => [r.user, Number(r.jobs)]));
+}
+
 /** The User rows of these names (names without one are absent). */
 export const userRows = (db: Db | Tx, names: readonly string[]) =>
   db.user.findMany({
@@ -61,12 +72,12 @@ export async function usersOfAccount(tx: Db | Tx, account: string): Promise<stri
 }
 
 /**
- * Sets a user's tier, creating the row of someone only the ledger knew: a cluster account, which logs in through PAM
- * and whose role is decided at that login.
+ * Sets these users' tier, creating the rows of those only the ledger knew (`known` holds the names that have one): a
+ * cluster account, which logs in through PAM and whose role is decided at that login.
  */
-export const writeTier = (tx: Tx, username: string, tier: string) =>
-  tx.user.upsert({
-    where: { username },
-    create: { username, tier, origin: 'pam', role: 'user', roleSource: 'default' },
-    update: { tier },
-  });
+export async function writeTiers(tx: Tx, usernames: readonly string[], tier: string, known: ReadonlySet<string>) {
+  const existing = usernames.filter((u) => known.has(u));
+  const created = usernames.filter((u) => !known.has(u));
+  if (existing.length) await tx.user.updateMany({ where: { username: { in: existing } }, data: { tier } });
+  if (created.length) await tx.user.createMany({ data: created.map((username) => ({ username, tier, origin: 'pam', role: 'user', roleSource: 'default' })) });
+}

@@ -1,10 +1,10 @@
 import { recordAudit, type RequestMeta } from '../audit/recorder.ts';
 import { isTier, type Tier, TIERS } from '../billing/money.ts';
-import { EMPTY_BUCKET, type UsageBucket, usageTotals } from '../billing/usage.ts';
+import { EMPTY_BUCKET, unbilledByUser, type UsageBucket } from '../billing/usage.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { badInput, notFound } from '../errors.ts';
 import { rebuildRollups } from '../rollups/store.ts';
-import { isKnownUser, usersOfAccount, userRows, writeTier } from './store.ts';
+import { isKnownUser, usersOfAccount, userRows, writeTiers } from './store.ts';
 
 /** Whose tier to set: one user, or everyone with jobs in a Slurm account. Exactly one of the two. */
 export type TierTarget = { username: string } | { account: string };
@@ -64,9 +64,8 @@ function add(a: UsageBucket, b: UsageBucket): UsageBucket {
 
 /** Each user's unbilled finished jobs priced as the ledger prices them, inside the transaction (so at the tiers it has written). */
 async function unbilledOf(tx: Tx, users: readonly string[], defaultTier: string) {
-  const out = new Map<string, UsageBucket>();
-  for (const user of users) out.set(user, await usageTotals(tx, { user, billed: false }, defaultTier));
-  return out;
+  const buckets = await unbilledByUser(tx, users, defaultTier);
+  return new Map(buckets.map((b) => [b.key.user!, b]));
 }
 
 async function targetUsers(tx: Tx, target: TierTarget): Promise<string[]> {
@@ -96,7 +95,7 @@ async function moveUsers(tx: Tx, target: TierTarget, tier: Tier, defaultTier: st
   const changed = users.filter((u) => u.changed);
   const moving = changed.map((u) => u.username);
   const before = await unbilledOf(tx, moving, defaultTier);
-  for (const username of moving) await writeTier(tx, username, tier);
+  await writeTiers(tx, moving, tier, new Set(rows.keys()));
   const after = await unbilledOf(tx, moving, defaultTier);
 
   if (meta) {
