@@ -47,7 +47,7 @@ const LIST = /* GraphQL */ `
     }
   }
 `;
-const IMPACT = 'tier account usersChanged users { username fromTier toTier changed } unbilledBefore { jobs cost } unbilledAfter { jobs cost }';
+const IMPACT = 'tier account userCount usersChanged users { username fromTier toTier changed } unbilledBefore { jobs cost } unbilledAfter { jobs cost }';
 const PREVIEW = `query Preview($input: TierChangeInput!) { tierChangePreview(input: $input) { ${IMPACT} } }`;
 const SET_USER = `mutation SetUser($input: SetUserTierInput!) { setUserTier(input: $input) { ${IMPACT} } }`;
 const SET_ACCOUNT = `mutation SetAccount($input: SetAccountTierInput!) { setAccountTier(input: $input) { ${IMPACT} } }`;
@@ -141,6 +141,7 @@ describe('changing a tier', () => {
     expect(r.data.tierChangePreview).toEqual({
       tier: 'private',
       account: null,
+      userCount: 1,
       usersChanged: 1,
       users: [{ username: 'alice', fromTier: 'mu', toTier: 'private', changed: true }],
       unbilledBefore: { jobs: 1, cost: '0.55' },
@@ -205,6 +206,7 @@ describe('changing a tier', () => {
     expect(r.data.setAccountTier).toEqual({
       tier: 'gov',
       account: 'physics',
+      userCount: 3,
       usersChanged: 3,
       users: [
         { username: 'alice', fromTier: 'private', toTier: 'gov', changed: true },

@@ -90,6 +90,7 @@ const TierChangeRef = builder.objectRef<TierChangeImpact>('TierChange').implemen
   fields: (t) => ({
     tier: t.field({ type: TierEnum, resolve: (c) => c.tier }),
     account: t.exposeString('account', { nullable: true, description: 'The Slurm account, for a change of everyone with jobs in it' }),
+    userCount: t.int({ description: 'Everyone the change names, whether their tier changes or not', resolve: (c) => c.users.length }),
     usersChanged: t.int({ resolve: (c) => c.users.filter((u) => u.changed).length }),
     users: t.field({
       type: [TierMoveRef],
