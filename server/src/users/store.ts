@@ -22,14 +22,15 @@ const where = (parts: Prisma.Sql[]) => (parts.length ? Prisma.sql`WHERE ${Prisma
  */
 export async function usernames(db: Db, filter: UserFilter, limit: number, after?: string | null): Promise<string[]> {
   const search = filter.search?.trim() ? likeText(filter.search.trim()) : null;
+  const account = filter.account?.trim() || null;
   const narrow = (column: Prisma.Sql) => [
     ...(after ? [Prisma.sql`${column} > ${after}`] : []),
     ...(search ? [Prisma.sql`${column} LIKE ${search} ESCAPE '\\'`] : []),
   ];
-  const ofJobs = [...narrow(Prisma.sql`j."user"`), ...(filter.account ? [Prisma.sql`j."account" = ${filter.account}`] : [])];
+  const ofJobs = [...narrow(Prisma.sql`j."user"`), ...(account ? [Prisma.sql`j."account" = ${account}`] : [])];
   const branches = [Prisma.sql`SELECT DISTINCT j."user" AS "name" FROM "JobRecord" j ${where(ofJobs)}`];
   // A login with no job in the account is not a user of it.
-  if (!filter.account) branches.push(Prisma.sql`SELECT u."username" AS "name" FROM "User" u ${where(narrow(Prisma.sql`u."username"`))}`);
+  if (!account) branches.push(Prisma.sql`SELECT u."username" AS "name" FROM "User" u ${where(narrow(Prisma.sql`u."username"`))}`);
   const rows = await readQuery<{ name: string }>(
     db,
     Prisma.sql`SELECT "name" FROM (${Prisma.join(branches, ' UNION ')}) ORDER BY "name" LIMIT ${limit}`,
@@ -53,8 +54,6 @@ export const userRows = (db: Db | Tx, names: readonly string[]) =>
     where: { username: { in: [...names] } },
     select: { username: true, tier: true, role: true, roleSource: true, lastLoginAt: true },
   });
-
-export type UserRow = Awaited<ReturnType<typeof userRows>>[number];
 
 /** Whether a login or a job of the ledger knows this name. */
 export async function isKnownUser(tx: Db | Tx, username: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { Client } from '@urql/core';
+import type { Client, CombinedError } from '@urql/core';
 import { describeError, errorCode, type ErrorMessage } from '$lib/graphql/errors';
 import type { Tier } from '$lib/graphql/generated/graphql';
 import { SetAccountTierMutation, SetUserTierMutation, TierChangePreviewQuery, type TierChange } from '$lib/graphql/users';
@@ -19,7 +19,7 @@ export function createTierChange(client: Client) {
   let generation = 0;
 
   // The generic "not found" does not say what was not found.
-  const messageFor = (failure: Parameters<typeof describeError>[0], of: TierTarget): ErrorMessage =>
+  const messageFor = (failure: CombinedError, of: TierTarget): ErrorMessage =>
     errorCode(failure) === 'NOT_FOUND'
       ? { key: 'username' in of ? 'users_error_unknown_user' : 'users_error_unknown_account', values: 'username' in of ? { username: of.username } : { account: of.account } }
       : describeError(failure);
