@@ -23,12 +23,12 @@ export async function seed(db: Db, config: Config, log: (msg: string) => void) {
     const passwordHash = await hashPassword(config.adminPassword!);
     await db.user.upsert({
       where: { username: config.adminUsername },
-      create: { username: config.adminUsername, role: 'admin', passwordHash },
-      update: { role: 'admin', passwordHash },
+      create: { username: config.adminUsername, role: 'admin', roleSource: 'local', passwordHash },
+      update: { role: 'admin', roleSource: 'local', passwordHash },
     });
   } else if (!admin) {
     await db.user.create({
-      data: { username: config.adminUsername, role: 'admin', passwordHash: await hashPassword(config.adminPassword!) },
+      data: { username: config.adminUsername, role: 'admin', roleSource: 'local', passwordHash: await hashPassword(config.adminPassword!) },
     });
     // Shown once, on the console a person is watching, not only in the JSON log.
     console.log(`\n  admin account "${config.adminUsername}" created with password: ${config.adminPassword}\n  (set ADMIN_PASSWORD to choose it; it is not shown again)\n`);
@@ -40,7 +40,7 @@ export async function seed(db: Db, config: Config, log: (msg: string) => void) {
     for (const u of DEMO_USERS) {
       const exists = await db.user.findUnique({ where: { username: u.username } });
       if (!exists) {
-        await db.user.create({ data: { ...u, passwordHash: await hashPassword(u.username) } });
+        await db.user.create({ data: { ...u, roleSource: 'local', passwordHash: await hashPassword(u.username) } });
         created.push(u.username);
       }
     }

@@ -11,6 +11,9 @@ import { latestSync, syncJobs } from './jobs/sync.ts';
 import type { Credential, PubSub } from './pubsub.ts';
 import { type SeriesQuery, usageSeries } from './rollups/series.ts';
 import { sourcesFromConfig } from './slurm/cascade.ts';
+import { listUsers } from './users/directory.ts';
+import type { UserFilter } from './users/store.ts';
+import { previewTier, setTier, type TierTarget } from './users/tiers.ts';
 
 export interface ServiceDeps {
   db: Db;
@@ -74,6 +77,12 @@ export function createServices({ db, config, pubsub }: ServiceDeps) {
         await markReceiptPaid(db, id, meta);
         return (await findReceipt(db, id))!;
       },
+    },
+    users: {
+      list: (filter: UserFilter, first: number, after?: string | null) => listUsers(db, filter, first, after, config.auth.defaultTier),
+      preview: (target: TierTarget, tier: string) => previewTier(db, target, tier, config.auth.defaultTier),
+      setUserTier: (username: string, tier: string, meta: RequestMeta) => setTier(db, { username }, tier, meta, config.auth.defaultTier),
+      setAccountTier: (account: string, tier: string, meta: RequestMeta) => setTier(db, { account }, tier, meta, config.auth.defaultTier),
     },
     tokens: {
       listOf: (userId: number, first: number) => listApiTokens(db, userId, first),

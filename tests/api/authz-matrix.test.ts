@@ -68,6 +68,8 @@ const ROOT: Record<string, Op> = {
   'Query.auditEntries': () => ({ query: '{ auditEntries(first: 1) { id } }' }),
   'Query.verifyAuditChain': () => ({ query: '{ verifyAuditChain { ok } }' }),
   'Query.myApiTokens': () => ({ query: '{ myApiTokens { id } }' }),
+  'Query.users': () => ({ query: '{ users(first: 1) { nodes { username } } }' }),
+  'Query.tierChangePreview': () => ({ query: '{ tierChangePreview(input: { username: "bob", tier: gov }) { usersChanged } }' }),
   // Mutations use arguments that change nothing for allowed callers where possible.
   'Mutation.updateRate': () => ({
     query: 'mutation { updateRate(input: { tier: private, cpuPerHour: "1.5", gpuPerHour: "35", memGBPerHour: "0.15" }) { tier } }',
@@ -76,6 +78,8 @@ const ROOT: Record<string, Op> = {
   'Mutation.markReceiptPaid': () => ({ query: 'mutation { markReceiptPaid(id: 999999) { id } }' }),
   'Mutation.syncJobs': () => ({ query: 'mutation { syncJobs(from: "2000-01-01T00:00:00Z", to: "2000-01-02T00:00:00Z") { id } }' }),
   'Mutation.createApiToken': () => ({ query: 'mutation { createApiToken(name: "matrix") { apiToken { id } } }' }),
+  'Mutation.setUserTier': () => ({ query: 'mutation { setUserTier(input: { username: "bob", tier: gov }) { usersChanged } }' }),
+  'Mutation.setAccountTier': () => ({ query: 'mutation { setAccountTier(input: { account: "chemistry", tier: gov }) { usersChanged } }' }),
   'Mutation.revokeApiToken': (_s, x) => ({ query: 'mutation($id: Int!) { revokeApiToken(id: $id) { id } }', variables: { id: x.revokableTokenId } }),
 };
 
@@ -102,6 +106,10 @@ const REACH: Record<string, Op> = {
   AuditEntry: (s) => ({ query: `{ auditEntries(first: 1) { ${s} } }` }),
   AuditChainStatus: (s) => ({ query: `{ verifyAuditChain { ${s} } }` }),
   ApiToken: (s) => ({ query: `{ myApiTokens { ${s} } }` }),
+  UserConnection: (s) => ({ query: `{ users(first: 1) { ${s} } }` }),
+  UserSummary: (s) => ({ query: `{ users(first: 1) { nodes { ${s} } } }` }),
+  TierChange: (s) => ({ query: `{ tierChangePreview(input: { username: "bob", tier: gov }) { ${s} } }` }),
+  TierMove: (s) => ({ query: `{ tierChangePreview(input: { username: "bob", tier: gov }) { users { ${s} } } }` }),
   CreatedApiToken: (s) => ({ query: `mutation { createApiToken(name: "matrix-reach") { ${s} } }` }),
 };
 

@@ -11,6 +11,12 @@ export type AuditEvent =
   | { action: 'receipt.create'; target: string; extra: { items: number; /** exact, as text: satang can pass 2^53 */ totalSatang: string; cutoff: string } }
   | { action: 'receipt.paid'; target: string; extra?: Record<string, unknown> }
   | { action: 'jobs.sync'; target: string; extra: Record<string, unknown> }
+  | {
+      action: 'user.tier.update';
+      target: string;
+      /** `account` when the change was made for a whole Slurm account; satang as exact text. */
+      extra: { old: string; new: string; account?: string; unbilledJobs: number; unbilledSatangBefore: string; unbilledSatangAfter: string };
+    }
   | { action: 'token.create' | 'token.revoke'; target: string; extra?: Record<string, unknown> };
 
 export interface RequestMeta {

@@ -88,11 +88,11 @@ export async function login(deps: LoginDeps, username: string, password: string,
     // Cluster (PAM) users take the role config or Slurm gives them at every login, so removing
     // someone from ADMIN_USERS or their AdminLevel demotes them. Local accounts (the seeded admin
     // and demo users) keep their seeded role unless config or Slurm name one.
-    const resolved = method === 'pam' || role.source !== 'default' ? role.role : undefined;
+    const resolved = method === 'pam' || role.source !== 'default';
     const u = await tx.user.upsert({
       where: { username: name },
-      create: { username: name, role: role.role, tier: config.auth.defaultTier, origin: 'pam', lastLoginAt: new Date() },
-      update: { lastLoginAt: new Date(), ...(resolved ? { role: resolved } : {}) },
+      create: { username: name, role: role.role, roleSource: role.source, tier: config.auth.defaultTier, origin: 'pam', lastLoginAt: new Date() },
+      update: { lastLoginAt: new Date(), ...(resolved ? { role: role.role, roleSource: role.source } : { roleSource: 'local' }) },
     });
     await recordSuccess(tx, name, ip);
     await recordAudit(tx, { action: 'auth.login.success', target: name, extra: { method: method! } }, auditMeta);

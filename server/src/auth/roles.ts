@@ -9,6 +9,13 @@ import { isValidUsername } from './pam.ts';
 export type Role = 'user' | 'operator' | 'admin';
 export type RoleSource = 'static' | 'slurm' | 'default';
 
+/**
+ * What set the role a User row holds (its `roleSource`): the RoleSource of the login that wrote it, or `local` when a
+ * local account (the seeded admin, a demo user) logged in without config or Slurm naming it and so kept its seeded role.
+ */
+export const ACCOUNT_ROLE_SOURCES = ['static', 'slurm', 'local', 'default'] as const;
+export type AccountRoleSource = (typeof ACCOUNT_ROLE_SOURCES)[number];
+
 export interface RoleResult {
   role: Role;
   /** Which list gave the role; `default` when neither named the user. */

@@ -159,10 +159,15 @@ export async function pricedJobs(
  * owner's tier now, or as its receipt billed it), then summed per group. A total therefore always
  * equals the sum of the per-job costs shown beside it, and a receipt's total the sum of its items.
  */
-export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonly UsageGroup[], defaultTier = 'mu'): Promise<UsageBucket[]> {
+export function usageBuckets(db: Db | Tx, filter: UsageFilter, groupBy: readonly UsageGroup[], defaultTier = 'mu'): Promise<UsageBucket[]> {
+  return bucketsWhere(db, sqlWhere(filter), groupBy, defaultTier);
+}
+
+/** usageBuckets of the jobs `where` picks, a condition on the jobs (`j`) and their receipt items (`ri`). */
+async function bucketsWhere(db: Db | Tx, where: Prisma.Sql, groupBy: readonly UsageGroup[], defaultTier: string): Promise<UsageBucket[]> {
   const groups = [...new Set(groupBy)];
   const groupSql = (g: UsageGroup) => (g === 'tier' ? tierSql(defaultTier) : GROUP_SQL[g]);
-  const priced = await pricedJobs(db, defaultTier, sqlWhere(filter), groups.map((g) => Prisma.sql`${groupSql(g)} AS ${Prisma.raw(`"g_${g}"`)}`));
+  const priced = await pricedJobs(db, defaultTier, where, groups.map((g) => Prisma.sql`${groupSql(g)} AS ${Prisma.raw(`"g_${g}"`)}`));
   const outerGroups = groups.map((g) => Prisma.raw(`"g_${g}"`));
   const rows = await readQuery(db, Prisma.sql`
     ${priced.with}
@@ -174,6 +179,15 @@ export async function usageBuckets(db: Db, filter: UsageFilter, groupBy: readonl
     ${groups.length ? Prisma.sql`GROUP BY ${Prisma.join(outerGroups, ', ')} ORDER BY ${Prisma.join(outerGroups, ', ')}` : Prisma.empty}
     LIMIT ${MAX_BUCKETS + 1}`);
   return groups.includes('month') ? labelMonths(bucketsOf(rows, groups), await rollupZone(db)) : bucketsOf(rows, groups);
+}
+
+/**
+ * The unbilled finished jobs of each of these users (a bucket per user who has any), priced as usageBuckets prices
+ * them: one statement for a whole Slurm account's users.
+ */
+export function unbilledByUser(db: Db | Tx, users: readonly string[], defaultTier = 'mu'): Promise<UsageBucket[]> {
+  if (users.length === 0) return Promise.resolve([]);
+  return bucketsWhere(db, Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND j."user" IN ${dialect.valuesOf(users)}`, ['user'], defaultTier);
 }
 
 /** No jobs at all: what a total of nothing is. */
@@ -203,7 +217,7 @@ export function bucketsOf(rows: Array<Record<string, unknown>>, groups: readonly
     }));
 }
 
-export async function usageTotals(db: Db, filter: UsageFilter, defaultTier = 'mu'): Promise<UsageBucket> {
+export async function usageTotals(db: Db | Tx, filter: UsageFilter, defaultTier = 'mu'): Promise<UsageBucket> {
   const [b] = await usageBuckets(db, filter, [], defaultTier);
   return b ?? EMPTY_BUCKET;
 }

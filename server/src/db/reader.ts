@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { Db } from './client.ts';
+import type { Db, Tx } from './client.ts';
 
 /**
  * Aggregate reads (usage totals, series) on a connection of their own in a worker thread, so a
@@ -15,7 +15,7 @@ export interface Reader {
 }
 
 const workerFile = fileURLToPath(new URL('./reader-worker.mjs', import.meta.url));
-const readers = new WeakMap<Db, Reader>();
+const readers = new WeakMap<object, Reader>();
 
 export function openReader(databaseFile: string): Reader {
   const worker = new Worker(workerFile, { workerData: { databaseFile } });
@@ -51,8 +51,11 @@ export function openReader(databaseFile: string): Reader {
 
 export const attachReader = (db: Db, reader: Reader) => void readers.set(db, reader);
 
-/** A read-only aggregate: on the database's reader thread when it has one, else on the client. */
-export function readQuery<T = Record<string, unknown>>(db: Db, sql: Prisma.Sql): Promise<T[]> {
+/**
+ * A read-only aggregate: on the database's reader thread when it has one, else on the client. Given a transaction,
+ * it runs inside it, so it sees that transaction's own writes.
+ */
+export function readQuery<T = Record<string, unknown>>(db: Db | Tx, sql: Prisma.Sql): Promise<T[]> {
   const reader = readers.get(db);
   return reader ? reader.query<T>(sql) : (db.$queryRaw(sql) as Promise<T[]>);
 }

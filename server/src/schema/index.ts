@@ -9,5 +9,6 @@ import './series.ts';
 import './receipt.ts';
 import './audit.ts';
 import './token.ts';
+import './users.ts';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

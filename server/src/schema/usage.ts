@@ -53,7 +53,7 @@ interface JobPage {
   page: Awaited<ReturnType<typeof listJobs>>;
 }
 
-const PageInfoRef = builder.objectRef<JobPage['page']>('PageInfo').implement({
+export const PageInfoRef = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo').implement({
   fields: (t) => ({
     hasNextPage: t.exposeBoolean('hasNextPage'),
     endCursor: t.exposeString('endCursor', { nullable: true }),

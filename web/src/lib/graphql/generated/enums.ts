@@ -32,6 +32,19 @@ export const Role = {
 } as const;
 
 export type Role = typeof Role[keyof typeof Role];
+/** What gave a user their role, at their last login */
+export const RoleSource = {
+  /** Nothing named them: the plain user role */
+  default: 'default',
+  /** A local account (the seeded admin, a demo user) keeping the role it was created with */
+  local: 'local',
+  /** Their AdminLevel in Slurm (sacctmgr), with ROLES_FROM_SLURM=1 */
+  slurm: 'slurm',
+  /** ADMIN_USERS or OPERATOR_USERS in the server’s configuration */
+  static: 'static'
+} as const;
+
+export type RoleSource = typeof RoleSource[keyof typeof RoleSource];
 /** A calendar bucket in the query’s time zone (weeks start on Monday) */
 export const SeriesBucket = {
   DAY: 'DAY',

@@ -38,6 +38,11 @@ type Documents = {
     "\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        ...TotalsFields\n      }\n    }\n  }\n": typeof types.UsageTotalsDocument,
     "\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        ...TotalsFields\n      }\n    }\n  }\n": typeof types.UsageBucketsDocument,
     "\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n    }\n  }\n": typeof types.DataSourceDocument,
+    "\n  query Users($filter: UserFilter, $first: Int, $after: String) {\n    users(filter: $filter, first: $first, after: $after) {\n      nodes {\n        username\n        tier\n        tierIsDefault\n        role\n        roleSource\n        lastLoginAt\n        finishedJobs\n        unbilled {\n          jobs\n          cost\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      viewerCanSetTier\n    }\n  }\n": typeof types.UsersDocument,
+    "\n  fragment TierChangeFields on TierChange {\n    tier\n    account\n    userCount\n    usersChanged\n    users(first: 200) {\n      username\n      fromTier\n      toTier\n      changed\n    }\n    unbilledBefore {\n      jobs\n      cost\n    }\n    unbilledAfter {\n      jobs\n      cost\n    }\n  }\n": typeof types.TierChangeFieldsFragmentDoc,
+    "\n  query TierChangePreview($input: TierChangeInput!) {\n    tierChangePreview(input: $input) {\n      ...TierChangeFields\n    }\n  }\n": typeof types.TierChangePreviewDocument,
+    "\n  mutation SetUserTier($input: SetUserTierInput!) {\n    setUserTier(input: $input) {\n      ...TierChangeFields\n    }\n  }\n": typeof types.SetUserTierDocument,
+    "\n  mutation SetAccountTier($input: SetAccountTierInput!) {\n    setAccountTier(input: $input) {\n      ...TierChangeFields\n    }\n  }\n": typeof types.SetAccountTierDocument,
     "\n  query Viewer {\n    viewer {\n      id\n      username\n      role\n      tier\n    }\n  }\n": typeof types.ViewerDocument,
 };
 const documents: Documents = {
@@ -65,6 +70,11 @@ const documents: Documents = {
     "\n  query UsageTotals($filter: JobFilter) {\n    jobs(filter: $filter, first: 1) {\n      totals {\n        ...TotalsFields\n      }\n    }\n  }\n": types.UsageTotalsDocument,
     "\n  query UsageBuckets($filter: JobFilter, $groupBy: [UsageGroup!]!) {\n    usage(filter: $filter, groupBy: $groupBy) {\n      user\n      month\n      account\n      partition\n      tier\n      totals {\n        ...TotalsFields\n      }\n    }\n  }\n": types.UsageBucketsDocument,
     "\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n    }\n  }\n": types.DataSourceDocument,
+    "\n  query Users($filter: UserFilter, $first: Int, $after: String) {\n    users(filter: $filter, first: $first, after: $after) {\n      nodes {\n        username\n        tier\n        tierIsDefault\n        role\n        roleSource\n        lastLoginAt\n        finishedJobs\n        unbilled {\n          jobs\n          cost\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      viewerCanSetTier\n    }\n  }\n": types.UsersDocument,
+    "\n  fragment TierChangeFields on TierChange {\n    tier\n    account\n    userCount\n    usersChanged\n    users(first: 200) {\n      username\n      fromTier\n      toTier\n      changed\n    }\n    unbilledBefore {\n      jobs\n      cost\n    }\n    unbilledAfter {\n      jobs\n      cost\n    }\n  }\n": types.TierChangeFieldsFragmentDoc,
+    "\n  query TierChangePreview($input: TierChangeInput!) {\n    tierChangePreview(input: $input) {\n      ...TierChangeFields\n    }\n  }\n": types.TierChangePreviewDocument,
+    "\n  mutation SetUserTier($input: SetUserTierInput!) {\n    setUserTier(input: $input) {\n      ...TierChangeFields\n    }\n  }\n": types.SetUserTierDocument,
+    "\n  mutation SetAccountTier($input: SetAccountTierInput!) {\n    setAccountTier(input: $input) {\n      ...TierChangeFields\n    }\n  }\n": types.SetAccountTierDocument,
     "\n  query Viewer {\n    viewer {\n      id\n      username\n      role\n      tier\n    }\n  }\n": types.ViewerDocument,
 };
 
@@ -178,6 +188,26 @@ export function graphql(source: "\n  query UsageBuckets($filter: JobFilter, $gro
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n    }\n  }\n"): (typeof documents)["\n  query DataSource {\n    dataSource {\n      id\n      source\n      status\n      trigger\n      jobCount\n      startedAt\n      finishedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Users($filter: UserFilter, $first: Int, $after: String) {\n    users(filter: $filter, first: $first, after: $after) {\n      nodes {\n        username\n        tier\n        tierIsDefault\n        role\n        roleSource\n        lastLoginAt\n        finishedJobs\n        unbilled {\n          jobs\n          cost\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      viewerCanSetTier\n    }\n  }\n"): (typeof documents)["\n  query Users($filter: UserFilter, $first: Int, $after: String) {\n    users(filter: $filter, first: $first, after: $after) {\n      nodes {\n        username\n        tier\n        tierIsDefault\n        role\n        roleSource\n        lastLoginAt\n        finishedJobs\n        unbilled {\n          jobs\n          cost\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      viewerCanSetTier\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TierChangeFields on TierChange {\n    tier\n    account\n    userCount\n    usersChanged\n    users(first: 200) {\n      username\n      fromTier\n      toTier\n      changed\n    }\n    unbilledBefore {\n      jobs\n      cost\n    }\n    unbilledAfter {\n      jobs\n      cost\n    }\n  }\n"): (typeof documents)["\n  fragment TierChangeFields on TierChange {\n    tier\n    account\n    userCount\n    usersChanged\n    users(first: 200) {\n      username\n      fromTier\n      toTier\n      changed\n    }\n    unbilledBefore {\n      jobs\n      cost\n    }\n    unbilledAfter {\n      jobs\n      cost\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TierChangePreview($input: TierChangeInput!) {\n    tierChangePreview(input: $input) {\n      ...TierChangeFields\n    }\n  }\n"): (typeof documents)["\n  query TierChangePreview($input: TierChangeInput!) {\n    tierChangePreview(input: $input) {\n      ...TierChangeFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetUserTier($input: SetUserTierInput!) {\n    setUserTier(input: $input) {\n      ...TierChangeFields\n    }\n  }\n"): (typeof documents)["\n  mutation SetUserTier($input: SetUserTierInput!) {\n    setUserTier(input: $input) {\n      ...TierChangeFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetAccountTier($input: SetAccountTierInput!) {\n    setAccountTier(input: $input) {\n      ...TierChangeFields\n    }\n  }\n"): (typeof documents)["\n  mutation SetAccountTier($input: SetAccountTierInput!) {\n    setAccountTier(input: $input) {\n      ...TierChangeFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
