@@ -1,11 +1,11 @@
-// web/static/favicon.svg → web/static/favicon.ico (16, 32 and 48 px PNGs in one ICO), for the clients that only ask
-// for /favicon.ico. Renders in the Chromium the browser tests use (CHROMIUM_PATH, else Debian's /usr/bin/chromium);
-// run it again after changing the SVG and commit both files.
+// web/static/favicon.svg → web/src/lib/assets/favicon.ico (16, 32 and 48 px PNGs in one ICO), which the route
+// /favicon.ico serves to the clients that only ask for that. Renders in the Chromium the browser tests use
+// (CHROMIUM_PATH, else Debian's /usr/bin/chromium); run it again after changing the SVG and commit both files.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 const svgPath = new URL('../web/static/favicon.svg', import.meta.url);
-const icoPath = new URL('../web/static/favicon.ico', import.meta.url);
+const icoPath = new URL('../web/src/lib/assets/favicon.ico', import.meta.url);
 const SIZES = [16, 32, 48];
 
 const svg = readFileSync(svgPath, 'utf8');
