@@ -219,6 +219,21 @@ describe.skipIf(!!missing)('the application shell in the browser', () => {
     }
   });
 
+  it('keeps the shell readable in dark mode', async () => {
+    const page = await signedIn('admin');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    for (const viewport of ['desktop', 'phone'] as const) {
+      await page.setViewportSize(VIEWPORTS[viewport]);
+      await page.goto(`${server.url}/i18n/set?lang=th&next=/admin/usage`);
+      await expect.poll(() => page.getByTestId('usage-aggregate-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      expect(await layoutProblems(page)).toEqual([]);
+      expect(await axeProblems(page)).toEqual([]);
+      await page.screenshot({ path: shot(`shell-dark-${viewport}-th-admin-usage`) });
+    }
+    await page.goto(`${server.url}/i18n/set?lang=en&next=/playground`);
+    await page.close();
+  });
+
   it('opens the drawer from the keyboard, moves focus into it and back, and closes it with Escape', async () => {
     const page = await openOnPhone('operator', '/admin/audit');
     await expect.poll(() => page.getByTestId('audit-row').count()).toBeGreaterThan(0);
@@ -368,9 +383,11 @@ describe.skipIf(!!missing)('the application shell in the browser', () => {
     expect(await location('lang=en', { referer: `${server.url}/settings/tokens` })).toBe('/settings/tokens');
     expect(await location('lang=en&next=https://evil.example', { referer: 'https://evil.example/x' })).toBe('/');
 
-    const unknown = await ctx.request.get(`${server.url}/i18n/set?lang=fr&next=/me`, noFollow);
-    expect(unknown.status()).toBe(400);
-    expect(await unknown.text()).toMatch(/unknown language/i);
+    for (const accept of ['application/json', 'text/html']) {
+      const unknown = await ctx.request.get(`${server.url}/i18n/set?lang=fr&next=/me`, { ...noFollow, headers: { accept } });
+      expect(unknown.status(), accept).toBe(400);
+      expect(await unknown.text(), accept).toMatch(/unknown language \\?"fr/i);
+    }
     await page.close();
   });
 
