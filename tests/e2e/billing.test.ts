@@ -243,7 +243,8 @@ describe.skipIf(!!missing)('billing in the browser', () => {
       const oper = watch(await ctx.newPage());
       await login(oper, 'oper', 'oper');
       expect(await oper.getByTestId('nav-billing').count()).toBe(1);
-      expect(await oper.getByTestId('nav-rates').count()).toBe(0);
+      // the rates are theirs to read: linked, and marked view only
+      expect(await oper.getByTestId('nav-rates').innerText()).toMatch(/view only/i);
 
       await oper.goto(`${server.url}/me`);
       expect(pathOf(oper)).toBe('/admin/my-usage');

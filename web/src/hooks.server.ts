@@ -1,20 +1,26 @@
 import type { Handle } from '@sveltejs/kit';
-import { LOCALE_COOKIE, LOCALES, resolveLocale } from '$lib/i18n';
+import { LOCALE_COOKIE, LOCALES, resolveLocale, type Locale } from '$lib/i18n';
+import { LOCALE_SET_PATH, localeSetCookie } from '$lib/server/locale';
 import { resolveViewer } from '$lib/server/viewer';
 
-const YEAR = 60 * 60 * 24 * 365;
 const CSRF_COOKIE = 'csrf';
 
 export const handle: Handle = async ({ event, resolve }) => {
   // The language switch links to ?lang=th: remember it and come back to the same page without it.
+  // /i18n/set reads its own `lang` (and answers 400 to an unknown one).
   const requested = event.url.searchParams.get('lang');
-  if (requested && event.request.method === 'GET' && (LOCALES as readonly string[]).includes(requested)) {
+  if (
+    requested &&
+    event.request.method === 'GET' &&
+    event.url.pathname !== LOCALE_SET_PATH &&
+    (LOCALES as readonly string[]).includes(requested)
+  ) {
     const target = new URL(event.url);
     target.searchParams.delete('lang');
     const location = `/${target.pathname.replace(/^\/+/, '')}${target.search}`;
     return new Response(null, {
       status: 303,
-      headers: { location, 'set-cookie': `${LOCALE_COOKIE}=${requested}; Path=/; Max-Age=${YEAR}; SameSite=Lax` },
+      headers: { location, 'set-cookie': localeSetCookie(requested as Locale) },
     });
   }
 

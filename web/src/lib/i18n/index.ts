@@ -22,7 +22,12 @@ export function resolveLocale(value: string | null | undefined): Locale {
 // loaders, so a locale is usable synchronously: no waitLocale() before the first render, no flash of keys.
 addMessages('en', en, usersEn, chartsEn, shellEn);
 addMessages('th', th, usersTh, chartsTh, shellTh);
-init({ fallbackLocale: DEFAULT_LOCALE, initialLocale: DEFAULT_LOCALE });
+// svelte-i18n writes the locale into <html lang> in the browser: start there in the language the server rendered,
+// so the page does not read as English while it hydrates.
+init({
+  fallbackLocale: DEFAULT_LOCALE,
+  initialLocale: typeof document === 'undefined' ? DEFAULT_LOCALE : resolveLocale(document.documentElement.lang),
+});
 
 /**
  * svelte-i18n keeps the locale in one module-level store. The root layout calls this while it renders, and a
