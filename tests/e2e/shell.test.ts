@@ -366,6 +366,13 @@ describe.skipIf(!!missing)('the application shell in the browser', () => {
     await expect.poll(async () => (await ctx.cookies(server.url)).find((c) => c.name === 'lang')?.value).toBe('en');
     await page.reload();
     expect(await page.getAttribute('html', 'lang')).toBe('en');
+    // Pointing at the other language (a hover preloads links) switches nothing; only following the link does.
+    await page.getByTestId('lang-th').hover();
+    await page.waitForLoadState('networkidle');
+    expect((await ctx.cookies(server.url)).find((c) => c.name === 'lang')?.value).toBe('en');
+    const preload = await ctx.request.get(`${server.url}/me/__data.json?lang=th`, { maxRedirects: 0 });
+    expect(preload.status()).toBe(200);
+    expect(preload.headers()['set-cookie'] ?? '').not.toMatch(/lang=/);
 
     for (const next of ['//evil.example', 'https://evil.example', '/\\evil.example']) {
       await page.goto(`${server.url}/i18n/set?lang=th&next=${encodeURIComponent(next)}`);

@@ -12,6 +12,8 @@ export const handle: Handle = async ({ event, resolve }) => {
   if (
     requested &&
     event.request.method === 'GET' &&
+    // A preload on hover asks for the page's data with the same query: only following the link switches.
+    !event.isDataRequest &&
     event.url.pathname !== LOCALE_SET_PATH &&
     (LOCALES as readonly string[]).includes(requested)
   ) {
