@@ -238,8 +238,9 @@ describe('usage tables and job totals from the rollups', () => {
 
 /** Day and month rows that differ from the quarter hours they sum (both ways); none when the levels are exact. */
 async function levelMismatches(app = t) {
-  const measures = Prisma.raw('"jobs", "elapsedSec", "cpuSec", "gpuSec", "memMiBSec", "costSatang"');
-  const sums = Prisma.raw('SUM("jobs"), SUM("elapsedSec"), SUM("cpuSec"), SUM("gpuSec"), SUM("memMiBSec"), SUM("costSatang")');
+  const names = ['jobs', 'elapsedSec', 'cpuSec', 'gpuSec', 'memMiBSec', 'costSatang', 'cpuCostSatang', 'gpuCostSatang'];
+  const measures = Prisma.raw(names.map((m) => `"${m}"`).join(', '));
+  const sums = Prisma.raw(names.map((m) => `SUM("${m}")`).join(', '));
   const out: unknown[] = [];
   for (const [table, keys, of] of [
     ['UsageRollupDay', '"cluster", "account", "partition", "state", "tier", "billed"', 'day'],

@@ -45,13 +45,13 @@ export async function zoneIn(tx: Tx | Db): Promise<string> {
 }
 
 /**
- * Adds to the calendar the local years of `zone` that the quarter-hour rows matching `where` fall in,
- * a whole year at a time. Only the years that have rows: one job with a far-off end date adds its
- * year, not every year up to it.
+ * Adds to the calendar the local years of `zone` that the changed quarter hours fall in, a whole
+ * year at a time. Only the years that have rows: one job with a far-off end date adds its year,
+ * not every year up to it.
  */
-async function coverCalendar(tx: Tx | Db, zone: string, where: Prisma.Sql) {
+async function coverCalendar(tx: Tx | Db, zone: string) {
   const months = await tx.$queryRaw<Array<{ m: string }>>`
-    SELECT DISTINCT ${dialect.monthOf(Prisma.sql`r."bucket"`)} AS "m" FROM "UsageRollup" r WHERE ${where}`;
+    SELECT DISTINCT ${dialect.monthOf(Prisma.sql`c."bucket"`)} AS "m" FROM "RollupChange" c`;
   const years = new Set<number>();
   // A UTC year's instants are in the local year before, the same or the one after.
   for (const { m } of months) for (const d of [-1, 0, 1]) years.add(Number(m.slice(0, 4)) + d);
@@ -72,63 +72,72 @@ async function coverYears(tx: Tx | Db, zone: string, years: number[]) {
 /** The group fields a marginal row can stand for ('' is all of them summed). */
 export const MARGINAL_DIMS = ['', 'user', 'account', 'partition', 'tier', 'cluster', 'state'] as const;
 
-const DIMS = Prisma.raw(MARGINAL_DIMS.map((d) => `SELECT '${d}' AS "dim"`).join(' UNION ALL '));
-const VALUE = Prisma.raw(`CASE d."dim" ${MARGINAL_DIMS.filter(Boolean).map((d) => `WHEN '${d}' THEN x."${d}"`).join(' ')} ELSE '' END`);
+/**
+ * The quarter-hour rows a change touches, gathered in a table of the transaction's own: the old
+ * rows with their measures negated (`levelsBefore`), then the new rows as they are (`levelsAfter`).
+ * Summed per row key, what is left is the difference the change made, and only that reaches the
+ * day and month rows: a re-sync that changed nothing leaves nothing, a rate change only costs.
+ */
+const CHANGE_COLUMNS = ['bucket', ...MONTH_KEYS];
 
-/** Adds (`sign` 1) or takes away (-1) the quarter-hour rows matching `where` from the day, month and marginal rows. */
-async function applyDifference(tx: Tx | Db, where: Prisma.Sql, sign: 1 | -1) {
-  const neg = sign < 0 ? '-' : '';
-  const sums = Prisma.raw(MEASURES.map((m) => `${neg}SUM(x."${m}")`).join(', '));
-  const update = Prisma.raw(MEASURES.map((m) => `"${m}" = "${m}" + excluded."${m}"`).join(', '));
-  for (const of of ['day', 'month'] as const) {
-    // Each changed quarter hour once with its local day (or month), then summed into each table of that grain.
-    const rows = Prisma.sql`WITH x AS MATERIALIZED (SELECT ${calendarOf(Prisma.sql`r."bucket"`, of)} AS "level", r.* FROM "UsageRollup" r WHERE ${where})`;
-    const [table, keys] = of === 'day' ? ['UsageRollupDay', DAY_KEYS] : ['UsageRollupMonth', MONTH_KEYS];
-    await tx.$executeRaw`
-      ${rows}
-      INSERT INTO ${Prisma.raw(`"${table}"`)} ("bucket", ${q(keys)}, ${q(MEASURES)})
-      SELECT x."level", ${q(keys, 'x.')}, ${sums} FROM x
-      WHERE true
-      GROUP BY x."level", ${q(keys, 'x.')}
-      ON CONFLICT ("bucket", ${q(keys)}) DO UPDATE SET ${update}`;
-    const marginal = of === 'day' ? 'UsageMarginalDay' : 'UsageMarginalMonth';
-    await tx.$executeRaw`
-      ${rows}
-      INSERT INTO ${Prisma.raw(`"${marginal}"`)} ("bucket", "dim", "value", "billed", ${q(MEASURES)})
-      SELECT x."level", d."dim", ${VALUE}, x."billed", ${sums} FROM x CROSS JOIN (${DIMS}) d
-      WHERE true
-      GROUP BY x."level", d."dim", ${VALUE}, x."billed"
-      ON CONFLICT ("dim", "bucket", "value", "billed") DO UPDATE SET ${update}`;
+async function gather(tx: Tx | Db, where: Prisma.Sql, sign: 1 | -1) {
+  const measures = Prisma.raw(MEASURES.map((m) => `${sign < 0 ? '-' : ''}r."${m}" AS "${m}"`).join(', '));
+  const select = Prisma.sql`SELECT ${q(CHANGE_COLUMNS, 'r.')}, ${measures} FROM "UsageRollup" r WHERE ${where}`;
+  if (sign < 0) {
+    await tx.$executeRaw`DROP TABLE IF EXISTS "RollupChange"`;
+    await tx.$executeRaw`CREATE TEMPORARY TABLE "RollupChange" AS ${select}`;
+  } else {
+    await tx.$executeRaw`INSERT INTO "RollupChange" (${q(CHANGE_COLUMNS)}, ${q(MEASURES)}) ${select}`;
   }
-}
-
-async function boundsOf(tx: Tx | Db, where: Prisma.Sql) {
-  const [b] = await tx.$queryRaw<Array<{ lo: string | null; hi: string | null }>>`
-    SELECT MIN(r."bucket") AS "lo", MAX(r."bucket") AS "hi" FROM "UsageRollup" r WHERE ${where}`;
-  return b?.lo && b.hi ? { lo: b.lo, hi: b.hi } : null;
 }
 
 /**
- * Keeps the day and month rows equal to the quarter hours around a change of the quarter-hour
- * rows matching `where` (`r`): call `before` first, change the quarter hours, then `after`.
+ * Adds the gathered difference to the day, month and marginal rows of `zone`'s calendar, drops the
+ * rows it left with no job, and drops the change tables. `net` sums old and new rows of a key
+ * first; a full rebuild, whose rows are all new and distinct, skips that.
  */
-export async function levelsBefore(tx: Tx | Db, where: Prisma.Sql) {
-  const old = await boundsOf(tx, where);
-  if (old) await applyDifference(tx, where, -1);
-  return old;
-}
-
-export async function levelsAfter(tx: Tx | Db, where: Prisma.Sql, old: { lo: string; hi: string } | null) {
-  const now = await boundsOf(tx, where);
-  if (now) {
-    await coverCalendar(tx, await zoneIn(tx), where);
-    await applyDifference(tx, where, 1);
+async function applyChange(tx: Tx | Db, zone: string, net: boolean) {
+  await coverCalendar(tx, zone);
+  const sums = Prisma.raw(MEASURES.map((m) => `SUM(c."${m}") AS "${m}"`).join(', '));
+  const changed = Prisma.raw(MEASURES.map((m) => `SUM(c."${m}") <> 0`).join(' OR '));
+  // Each changed quarter hour once, with its local day and month.
+  const rows = net
+    ? Prisma.sql`SELECT ${q(CHANGE_COLUMNS, 'c.')}, ${sums} FROM "RollupChange" c GROUP BY ${q(CHANGE_COLUMNS, 'c.')} HAVING ${changed}`
+    : Prisma.sql`SELECT * FROM "RollupChange"`;
+  await tx.$executeRaw`DROP TABLE IF EXISTS "RollupNet"`;
+  await tx.$executeRaw`
+    CREATE TEMPORARY TABLE "RollupNet" AS
+    SELECT ${calendarOf(Prisma.sql`x."bucket"`, 'day')} AS "day", ${calendarOf(Prisma.sql`x."bucket"`, 'month')} AS "month", x.*
+    FROM (${rows}) x`;
+  const add = Prisma.raw(MEASURES.map((m) => `SUM(x."${m}")`).join(', '));
+  const update = Prisma.raw(MEASURES.map((m) => `"${m}" = "${m}" + excluded."${m}"`).join(', '));
+  for (const of of ['day', 'month'] as const) {
+    const level = Prisma.raw(`x."${of}"`);
+    const [table, keys] = of === 'day' ? ['UsageRollupDay', DAY_KEYS] : ['UsageRollupMonth', MONTH_KEYS];
+    await tx.$executeRaw`
+      INSERT INTO ${Prisma.raw(`"${table}"`)} ("bucket", ${q(keys)}, ${q(MEASURES)})
+      SELECT ${level}, ${q(keys, 'x.')}, ${add} FROM "RollupNet" x
+      WHERE true
+      GROUP BY ${level}, ${q(keys, 'x.')}
+      ON CONFLICT ("bucket", ${q(keys)}) DO UPDATE SET ${update}`;
+    const marginal = Prisma.raw(of === 'day' ? '"UsageMarginalDay"' : '"UsageMarginalMonth"');
+    // One field at a time: each a plain grouping of the changed rows.
+    for (const dim of MARGINAL_DIMS) {
+      const value = dim ? Prisma.raw(`x."${dim}"`) : Prisma.sql`''`;
+      await tx.$executeRaw`
+        INSERT INTO ${marginal} ("bucket", "dim", "value", "billed", ${q(MEASURES)})
+        SELECT ${level}, ${dim}, ${value}, x."billed", ${add} FROM "RollupNet" x
+        WHERE true
+        GROUP BY ${level}, ${value}, x."billed"
+        ON CONFLICT ("dim", "bucket", "value", "billed") DO UPDATE SET ${update}`;
+    }
   }
-  const spans = [old, now].filter((s): s is { lo: string; hi: string } => s !== null);
-  if (spans.length === 0) return;
-  const lo = spans.map((s) => s.lo).sort()[0];
-  const hi = spans.map((s) => s.hi).sort().at(-1)!;
-  // Rows the change emptied: no job left in them.
+  const [b] = await tx.$queryRaw<Array<{ lo: string | null; hi: string | null }>>`
+    SELECT MIN("day") AS "lo", MAX("day") AS "hi" FROM "RollupNet" WHERE "jobs" < 0`;
+  await tx.$executeRaw`DROP TABLE "RollupNet"`;
+  await tx.$executeRaw`DROP TABLE "RollupChange"`;
+  // Only rows a change took jobs away from can be left empty.
+  if (!b?.lo || !b.hi) return;
   for (const [table, of] of [
     ['UsageRollupDay', 'day'],
     ['UsageRollupMonth', 'month'],
@@ -139,8 +148,21 @@ export async function levelsAfter(tx: Tx | Db, where: Prisma.Sql, old: { lo: str
     const dims = table.startsWith('UsageMarginal') ? Prisma.sql`AND "dim" IN (${Prisma.join([...MARGINAL_DIMS])})` : Prisma.empty;
     await tx.$executeRaw`
       DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "jobs" = 0 ${dims}
-        AND "bucket" >= ${calendarOf(Prisma.sql`${lo}`, of)} AND "bucket" <= ${calendarOf(Prisma.sql`${hi}`, of)}`;
+        AND "bucket" >= ${calendarOf(Prisma.sql`${b.lo}`, of)} AND "bucket" <= ${calendarOf(Prisma.sql`${b.hi}`, of)}`;
   }
+}
+
+/**
+ * Keeps the day and month rows equal to the quarter hours around a change of the quarter-hour
+ * rows matching `where` (`r`): call `before` first, change the quarter hours, then `after`.
+ */
+export async function levelsBefore(tx: Tx | Db, where: Prisma.Sql) {
+  await gather(tx, where, -1);
+}
+
+export async function levelsAfter(tx: Tx | Db, where: Prisma.Sql) {
+  await gather(tx, where, 1);
+  await applyChange(tx, await zoneIn(tx), true);
 }
 
 /** The day and month rows summed again from every quarter hour, in `zone`'s calendar. */
@@ -156,11 +178,9 @@ export async function rebuildLevels(tx: Tx | Db, zone: string) {
     // The calendar records its zone even before the ledger has a job.
     await coverYears(tx, zone, [localYear(Date.now(), zone)]);
   }
-  const all = Prisma.sql`1 = 1`;
-  if (await boundsOf(tx, all)) {
-    await coverCalendar(tx, zone, all);
-    await applyDifference(tx, all, 1);
-  }
+  await tx.$executeRaw`DROP TABLE IF EXISTS "RollupChange"`;
+  await tx.$executeRaw`CREATE TEMPORARY TABLE "RollupChange" AS SELECT ${q(CHANGE_COLUMNS)}, ${q(MEASURES)} FROM "UsageRollup"`;
+  await applyChange(tx, zone, false);
 }
 
 /** Whether the day and month rollups are kept in `zone` (a changed TIME_ZONE rebuilds them at start). */
