@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReceipt } from '../../server/src/billing/receipts.ts';
-import shellEn from '../../web/src/lib/i18n/locales/shell.en.json';
-import shellTh from '../../web/src/lib/i18n/locales/shell.th.json';
-import en from '../../web/src/lib/i18n/locales/en.json';
-import th from '../../web/src/lib/i18n/locales/th.json';
+import shellEn from '../../web/src/lib/i18n/locales/shell.en.json' with { type: 'json' };
+import shellTh from '../../web/src/lib/i18n/locales/shell.th.json' with { type: 'json' };
+import en from '../../web/src/lib/i18n/locales/en.json' with { type: 'json' };
+import th from '../../web/src/lib/i18n/locales/th.json' with { type: 'json' };
 import { ensureChromium, newBrowser, shot } from './browser.ts';
 import { ADMIN_PASSWORD, startServer } from './server.ts';
 

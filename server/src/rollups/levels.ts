@@ -38,10 +38,15 @@ export async function rollupZone(db: Db | Tx): Promise<string> {
   return row?.zone ?? 'UTC';
 }
 
-/** The same, inside a transaction. */
-export async function zoneIn(tx: Tx | Db): Promise<string> {
+/** The zone the calendar records, if it has any day yet. */
+async function storedZone(tx: Tx | Db): Promise<string | null> {
   const [row] = await tx.$queryRaw<Array<{ zone: string }>>`SELECT "zone" FROM "RollupCalendar" LIMIT 1`;
-  return row?.zone ?? 'UTC';
+  return row?.zone ?? null;
+}
+
+/** The same as rollupZone, inside a transaction. */
+export async function zoneIn(tx: Tx | Db): Promise<string> {
+  return (await storedZone(tx)) ?? 'UTC';
 }
 
 /**
@@ -185,6 +190,5 @@ export async function rebuildLevels(tx: Tx | Db, zone: string) {
 
 /** Whether the day and month rollups are kept in `zone` (a changed TIME_ZONE rebuilds them at start). */
 export async function levelsInZone(db: Db, zone: string) {
-  const [row] = await db.$queryRaw<Array<{ zone: string }>>`SELECT "zone" FROM "RollupCalendar" LIMIT 1`;
-  return row?.zone === zone;
+  return (await storedZone(db)) === zone;
 }
