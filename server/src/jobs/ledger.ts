@@ -93,7 +93,9 @@ export async function upsertJobs(
   jobs: Iterable<NormalizedJob> | AsyncIterable<NormalizedJob>,
   source: SourceName,
   onProgress?: (done: number) => void,
-  batchSize = 1000,
+  // Each chunk pays a fixed number of rollup statements: 5,000 jobs a chunk took a 100k-job stream from 15.7 s to
+  // 10 s against 1,000 (20,000 gained nothing more and held 580 MB instead of 340).
+  batchSize = 5000,
   onOversized?: (key: string, reason: string) => void,
   defaultTier = 'mu',
 ) {
