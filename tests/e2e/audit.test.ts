@@ -127,7 +127,7 @@ describe.skipIf(!!missing)('audit log, playground, receipt and /me in the browse
 
     await page.getByTestId('filter-from').fill('2001-01-15');
     await page.getByTestId('filter-to').fill('2001-02-04');
-    expect(await page.getByTestId('filter-from-shown').innerText()).toContain('January 15, 2001');
+    expect(await page.getByTestId('filter-from-shown').innerText()).toBe('Jan 15, 2001');
     await page.getByTestId('filter-apply').click();
     await page.waitForURL(/from=2001-01-15&to=2001-02-04/, LONG);
     await expect.poll(() => page.locator('[data-testid=audit-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action'))), LONG).toEqual([

@@ -51,6 +51,7 @@ describe('in the chosen language', () => {
   it('writes a calendar day the same in every time zone', () => {
     expect(formatDayIn('2026-10-14', 'en')).toBe('October 14, 2026');
     expect(formatDayIn('2026-10-14', 'th')).toBe('14 ตุลาคม 2569');
+    expect(formatDayIn('2026-10-14', 'th', 'medium')).toBe('14 ต.ค. 2569');
     expect(formatDayIn('2026-02-30', 'en')).toBeNull();
     expect(formatDayIn('14/10/2026', 'en')).toBeNull();
     expect(formatDayIn(null, 'en')).toBeNull();

@@ -98,13 +98,13 @@ export function formatDateTimeIn(iso: string | null | undefined, locale: string)
 }
 
 /** A yyyy-mm-dd day in the page's language ("14 October 2026", "14 ตุลาคม 2569"); null for anything else. */
-export function formatDayIn(day: string | null | undefined, locale: string): string | null {
+export function formatDayIn(day: string | null | undefined, locale: string, style: 'long' | 'medium' = 'long'): string | null {
   const match = day ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(day) : null;
   if (!match) return null;
   // A calendar date, not an instant: formatted in UTC, it reads the same in every time zone.
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   if (Number.isNaN(date.getTime()) || date.getUTCDate() !== Number(match[3])) return null;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+  return new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone: 'UTC' }).format(date);
 }
 
 /**
