@@ -91,8 +91,10 @@ describe('parseDetails', () => {
         },
       },
     ]);
-    const sync = parseDetails('jobs.sync', '{"partial":false,"attempts":[{"source":"csv","ok":true,"ms":4}],"oversized":[]}');
+    const sync = parseDetails('jobs.sync', '{"source":"csv","trigger":"startup","partial":false,"attempts":[{"source":"csv","ok":true,"ms":4}],"oversized":[]}');
     expect(sync).toEqual([
+      { key: 'source', value: { kind: 'word', key: 'source_csv', text: 'csv' } },
+      { key: 'trigger', value: { kind: 'word', key: 'audit_value_trigger_startup', text: 'startup' } },
       { key: 'partial', value: { kind: 'boolean', value: false } },
       {
         key: 'attempts',
@@ -102,7 +104,7 @@ describe('parseDetails', () => {
             {
               kind: 'group',
               entries: [
-                { key: 'source', value: { kind: 'text', text: 'csv' } },
+                { key: 'source', value: { kind: 'word', key: 'source_csv', text: 'csv' } },
                 { key: 'ok', value: { kind: 'boolean', value: true } },
                 { key: 'ms', value: { kind: 'number', value: 4 } },
               ],

@@ -65,6 +65,8 @@ export type DetailValue =
   | { kind: 'money'; amount: string }
   | { kind: 'time'; iso: string }
   | { kind: 'tier'; tier: string }
+  /** One of a few known words (a sync's trigger, a sign-in method, a Slurm source): `key` names it, `text` is raw. */
+  | { kind: 'word'; key: string; text: string }
   | { kind: 'list'; items: DetailValue[] }
   | { kind: 'group'; entries: Detail[] };
 
@@ -83,6 +85,12 @@ export function satangToThb(satang: string): string | null {
 
 /** Rates and amounts that are THB already, as decimal text. */
 const THB_KEYS = new Set(['cpuPerHour', 'gpuPerHour', 'memGBPerHour']);
+/** Details whose text is one of a few words, each with its i18n key. */
+const WORDS: Record<string, { values: string[]; key: (value: string) => string }> = {
+  trigger: { values: ['startup', 'interval', 'admin', 'cli'], key: (v) => `audit_value_trigger_${v}` },
+  method: { values: ['local', 'pam'], key: (v) => `audit_value_method_${v}` },
+  source: { values: ['restd', 'sacct', 'csv'], key: (v) => `source_${v}` },
+};
 /** Details whose text is a tier (user.tier.update's old and new). */
 const TIER_KEYS: Record<string, string[]> = { 'user.tier.update': ['old', 'new'] };
 
@@ -97,6 +105,7 @@ function valueOf(key: string, value: unknown, tiers: boolean): DetailValue {
     }
     if (THB_KEYS.has(key) && /^-?\d+(?:\.\d+)?$/.test(value)) return { kind: 'money', amount: value };
     if (tiers) return { kind: 'tier', tier: value };
+    if (WORDS[key]?.values.includes(value)) return { kind: 'word', key: WORDS[key].key(value), text: value };
     if (isInstant(value)) return { kind: 'time', iso: value };
     return { kind: 'text', text: value };
   }
