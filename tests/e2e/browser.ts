@@ -35,7 +35,8 @@ function findChromium(): string | null {
   return existsSync(CHROMIUM) ? null : `apt-get did not install ${CHROMIUM}`;
 }
 
-export async function newBrowser(): Promise<BrowserContext> {
+/** `javaScriptEnabled: false` reads pages as their first HTML only, as a crawler or a printout would. */
+export async function newBrowser(extra: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const profile = mkdtempSync(path.join(tmpdir(), 'hpc-acct-chromium-'));
   const options = {
@@ -51,6 +52,7 @@ export async function newBrowser(): Promise<BrowserContext> {
       '--disable-component-update',
       '--disable-sync',
     ],
+    ...extra,
   };
   try {
     return await chromium.launchPersistentContext(profile, options);

@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../db/client.ts';
+import { badInput } from '../errors.ts';
 import { type AuditFields, entryHash, GENESIS_HASH, verifyChain } from './chain.ts';
 
 /** Every action the product records, with the shape of its extra data. */
@@ -73,8 +74,18 @@ export interface AuditFilter {
   action?: string | null;
   actor?: string | null;
   target?: string | null;
+  /** Entries at or after this instant. */
   from?: Date | null;
+  /** Entries before this instant. */
   to?: Date | null;
+}
+
+/** The filter's time window must hold something: `to` after `from`, when both are given. */
+export function checkAuditFilter(f: AuditFilter): AuditFilter {
+  if (f.from && f.to && !(f.from.getTime() < f.to.getTime())) {
+    throw badInput(`the audit window is empty: from ${f.from.toISOString()} is not before to ${f.to.toISOString()}`);
+  }
+  return f;
 }
 
 export const auditWhere = (f: AuditFilter) => ({
@@ -87,7 +98,7 @@ export const auditWhere = (f: AuditFilter) => ({
 /** Newest first, a page at a time (entries with an id below `beforeId`). */
 export const auditEntries = (db: Db, filter: AuditFilter, first: number, beforeId?: number | null) =>
   db.auditEntry.findMany({
-    where: { ...auditWhere(filter), id: beforeId ? { lt: beforeId } : undefined },
+    where: { ...auditWhere(checkAuditFilter(filter)), id: beforeId ? { lt: beforeId } : undefined },
     orderBy: { id: 'desc' },
     take: first,
   });

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { auditWhere } from '../audit/recorder.ts';
+import { type AuditFilter, auditWhere, checkAuditFilter } from '../audit/recorder.ts';
 import type { Db } from '../db/client.ts';
 import { costOfUnits } from '@hpc-accounting/pricing/cost';
 import { formatSatang } from '@hpc-accounting/pricing/money';
@@ -98,8 +98,8 @@ export async function paidCsv(db: Db) {
   );
 }
 
-export async function auditCsv(db: Db, filter: { action?: string; actor?: string }) {
-  const entries = await db.auditEntry.findMany({ where: auditWhere(filter), orderBy: { id: 'asc' } });
+export async function auditCsv(db: Db, filter: AuditFilter) {
+  const entries = await db.auditEntry.findMany({ where: auditWhere(checkAuditFilter(filter)), orderBy: { id: 'asc' } });
   const header = ['id', 'time (UTC)', 'actor', 'ip', 'user agent', 'method', 'path', 'action', 'target', 'status', 'extra', 'prev hash', 'hash'];
   return toCsv(
     header,

@@ -59,7 +59,8 @@ export async function handleExport(
   if (url.pathname === '/export/audit.csv') {
     if (!staff) return sendError(res, 'FORBIDDEN', 'Only staff export the audit log'), true;
     const p = url.searchParams;
-    return sendCsv(res, 'audit.csv', await auditCsv(db, { action: p.get('action') ?? undefined, actor: p.get('actor') ?? undefined })), true;
+    const filter = { action: p.get('action') ?? undefined, actor: p.get('actor') ?? undefined, from: date(p.get('from'), 'from'), to: date(p.get('to'), 'to') };
+    return sendCsv(res, 'audit.csv', await auditCsv(db, filter)), true;
   }
   if (url.pathname === '/export/paid.csv') {
     if (!staff) return sendError(res, 'FORBIDDEN', 'Only staff export payments'), true;

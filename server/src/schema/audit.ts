@@ -27,8 +27,8 @@ const AuditFilterInput = builder.inputType('AuditFilter', {
     action: t.string({ description: 'exact action, or a prefix ending in "." such as "auth."' }),
     actor: t.string(),
     target: t.string(),
-    from: t.field({ type: 'DateTime' }),
-    to: t.field({ type: 'DateTime' }),
+    from: t.field({ type: 'DateTime', description: 'entries at or after this instant' }),
+    to: t.field({ type: 'DateTime', description: 'entries before this instant; must be after `from`' }),
   }),
 });
 

@@ -85,3 +85,40 @@ export function timeAgo(iso: string | null | undefined, locale: string, now: num
   }
   return format.format(0, 'second');
 }
+
+/**
+ * An instant in the page's language, to the minute: "14 Oct 2026, 10:30" or "14 ต.ค. 2569 10:30". Thai dates come in
+ * the Buddhist era, as the charts write them.
+ */
+export function formatDateTimeIn(iso: string | null | undefined, locale: string): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+/** A yyyy-mm-dd day in the page's language ("14 October 2026", "14 ตุลาคม 2569"); null for anything else. */
+export function formatDayIn(day: string | null | undefined, locale: string, style: 'long' | 'medium' = 'long'): string | null {
+  const match = day ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(day) : null;
+  if (!match) return null;
+  // A calendar date, not an instant: formatted in UTC, it reads the same in every time zone.
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  if (Number.isNaN(date.getTime()) || date.getUTCDate() !== Number(match[3])) return null;
+  return new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone: 'UTC' }).format(date);
+}
+
+/**
+ * Exact decimal text ("451070000000.5") with the language's digit grouping and decimal sign ("451,070,000,000.5"),
+ * never through a float; `places` pads the fraction. Text that is not a plain decimal comes back as it is.
+ */
+export function formatDecimalIn(text: string | null | undefined, locale: string, places = 0): string {
+  const match = text ? /^(-?)(\d+)(?:\.(\d+))?$/.exec(text.trim()) : null;
+  if (!match) return text ?? '—';
+  const [, sign, int, frac = ''] = match;
+  const parts = new Intl.NumberFormat(locale).formatToParts(11111.5);
+  const group = parts.find((p) => p.type === 'group')?.value ?? ',';
+  const decimal = parts.find((p) => p.type === 'decimal')?.value ?? '.';
+  const grouped = int.replace(/^0+(?=\d)/, '').replace(/\B(?=(\d{3})+(?!\d))/g, group);
+  const fraction = frac.padEnd(places, '0');
+  return `${sign}${grouped}${fraction ? `${decimal}${fraction}` : ''}`;
+}

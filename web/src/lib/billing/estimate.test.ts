@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDecimal, sum, toFixed, toPlain } from './decimal';
-import { estimateCost, parseQuantity } from './estimate';
+import { estimateCost, parsePlainQuantity, parseQuantity, QUANTITY_MAX } from './estimate';
 
 const usage = (cpus: string, gpus: string, memGB: string, hours: string) => ({
   cpus: parseQuantity(cpus)!,
@@ -65,5 +65,23 @@ describe('estimateCost', () => {
   it('reads quantities as the API reads a Float', () => {
     expect(toPlain(parseQuantity('0.10000000000000000001')!)).toBe('0.1');
     expect(toPlain(parseQuantity('2.50')!)).toBe('2.5');
+  });
+});
+
+describe('parsePlainQuantity', () => {
+  it('takes plain decimals up to the limit', () => {
+    expect(toPlain(parsePlainQuantity('12', 100)!)).toBe('12');
+    expect(toPlain(parsePlainQuantity(' 2.50 ', 100)!)).toBe('2.5');
+    expect(toPlain(parsePlainQuantity('.5', 100)!)).toBe('0.5');
+    expect(toPlain(parsePlainQuantity('100', 100)!)).toBe('100');
+  });
+  it('refuses exponents, signs, grouping and numbers past the limit', () => {
+    for (const text of ['1e9', '1E3', '-1', '+1', '1,000', '100.01', 'Infinity', '0x10', '', '.']) {
+      expect(parsePlainQuantity(text, 100), text).toBeNull();
+    }
+  });
+  it('stops each quantity at the largest job the ledger prices', () => {
+    expect(QUANTITY_MAX).toEqual({ cpus: 4194304, gpus: 262144, memGB: 2097151, hours: 26280 });
+    expect(parsePlainQuantity('4194305', QUANTITY_MAX.cpus)).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { type CostBreakdown, estimateCost as priceEstimate, type RateValues } from '@hpc-accounting/pricing/cost';
+import { LARGEST_JOB } from '@hpc-accounting/pricing/limits';
 import { formatSatang, MoneyError } from '@hpc-accounting/pricing/money';
 import { isNegative, mul, parseDecimal, toPlain, type Decimal } from './decimal';
 
@@ -17,6 +18,27 @@ export interface Estimate {
   gpuCost: string;
   memCost: string;
   cost: string;
+}
+
+/** The most of each quantity a job can have: the largest job the ledger prices (@hpc-accounting/pricing/limits). */
+export const QUANTITY_MAX: Record<keyof Usage, number> = {
+  cpus: LARGEST_JOB.cpus,
+  gpus: LARGEST_JOB.gpus,
+  memGB: Math.floor(LARGEST_JOB.memMiB / 1024),
+  hours: LARGEST_JOB.elapsedSeconds / 3600,
+};
+
+/** Digits with an optional decimal point, as people write a quantity: no sign, no exponent, no grouping. */
+const PLAIN = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/**
+ * A quantity as people type it: a plain decimal ("12", "2.5"), at most `max`; null for anything else, such as
+ * "1e9", "-1", "1,000" or a number past the limit.
+ */
+export function parsePlainQuantity(text: string, max: number): Decimal | null {
+  const trimmed = text.trim();
+  if (!PLAIN.test(trimmed) || Number(trimmed) > max) return null;
+  return parseQuantity(trimmed);
 }
 
 /**

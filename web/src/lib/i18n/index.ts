@@ -1,6 +1,8 @@
 import { addMessages, init, locale } from 'svelte-i18n';
 import en from './locales/en.json';
 import th from './locales/th.json';
+import auditEn from './locales/audit.en.json';
+import auditTh from './locales/audit.th.json';
 import chartsEn from './locales/charts.en.json';
 import chartsTh from './locales/charts.th.json';
 import shellEn from './locales/shell.en.json';
@@ -20,8 +22,8 @@ export function resolveLocale(value: string | null | undefined): Locale {
 
 // Dictionaries are bundled (a few small files per language, one per area of the app) instead of registered as lazy
 // loaders, so a locale is usable synchronously: no waitLocale() before the first render, no flash of keys.
-addMessages('en', en, usersEn, chartsEn, shellEn);
-addMessages('th', th, usersTh, chartsTh, shellTh);
+addMessages('en', en, usersEn, chartsEn, shellEn, auditEn);
+addMessages('th', th, usersTh, chartsTh, shellTh, auditTh);
 // svelte-i18n writes the locale into <html lang> in the browser: start there in the language the server rendered,
 // so the page does not read as English while it hydrates.
 init({

@@ -8,8 +8,10 @@ export type AuditFilter = {
   /** exact action, or a prefix ending in "." such as "auth." */
   action?: string | null | undefined;
   actor?: string | null | undefined;
+  /** entries at or after this instant */
   from?: string | null | undefined;
   target?: string | null | undefined;
+  /** entries before this instant; must be after `from` */
   to?: string | null | undefined;
 };
 
