@@ -263,6 +263,7 @@ describe('markReceiptsPaid', () => {
     const r = await t.gql(PAY, { ids: [receiptIds.bob, 999] }, admin);
     expect(codes(r)).toEqual(['NOT_FOUND']);
     expect(r.errors![0].message).toMatch(/999/);
+    expect(r.errors![0].extensions.receiptId).toBe(999);
     expect(await statusOf(receiptIds.bob)).toBe('pending');
     expect(await paidAudits()).toHaveLength(0);
   });
@@ -294,6 +295,7 @@ describe('markReceiptsPaid', () => {
     const r = await t.gql(PAY, { ids: [receiptIds.alice, receiptIds.frank] }, admin);
     expect(codes(r)).toEqual(['ALREADY_PAID']);
     expect(r.errors![0].message).toContain(`receipt ${receiptIds.frank}`);
+    expect(r.errors![0].extensions.receiptId).toBe(receiptIds.frank);
     expect(await statusOf(receiptIds.alice)).toBe('pending');
     expect(await paidAudits()).toHaveLength(2);
   });

@@ -13,8 +13,9 @@ export class ReceiptError extends DomainError {
   constructor(
     override readonly code: ReceiptErrorCode,
     message: string,
+    details: DomainError['details'] = {},
   ) {
-    super(code, message);
+    super(code, message, details);
   }
 }
 
@@ -93,16 +94,17 @@ export const MAX_RECEIPTS_PAID = 500;
 /** Pays one pending receipt inside `tx` and records it; refuses (so the whole transaction is rolled back) when it is unknown or paid. */
 async function payInTx(tx: Tx, id: number, meta: RequestMeta, paidAt: Date) {
   const receipt = await tx.receipt.findUnique({ where: { id } });
-  if (!receipt) throw new ReceiptError('NOT_FOUND', `no receipt ${id}`);
+  // The client names the receipt that refused a payment of several by `receiptId`.
+  if (!receipt) throw new ReceiptError('NOT_FOUND', `no receipt ${id}`, { receiptId: id });
   if (receipt.status === 'paid') {
-    throw new ReceiptError('ALREADY_PAID', `receipt ${id} was already paid on ${receipt.paidAt?.toISOString()} by ${receipt.paidBy}`);
+    throw new ReceiptError('ALREADY_PAID', `receipt ${id} was already paid on ${receipt.paidAt?.toISOString()} by ${receipt.paidBy}`, { receiptId: id });
   }
   // The status condition makes a concurrent second payment update no row instead of paying twice.
   const { count } = await tx.receipt.updateMany({
     where: { id, status: 'pending' },
     data: { status: 'paid', paidAt, paidBy: meta.actor },
   });
-  if (count !== 1) throw new ReceiptError('ALREADY_PAID', `receipt ${id} was already paid`);
+  if (count !== 1) throw new ReceiptError('ALREADY_PAID', `receipt ${id} was already paid`, { receiptId: id });
   await recordAudit(tx, { action: 'receipt.paid', target: String(id), extra: { totalSatang: receipt.totalSatang.toString() } }, meta);
 }
 
@@ -122,7 +124,7 @@ export async function markReceiptsPaid(db: Db, ids: readonly number[], meta: Req
   if (ids.length === 0) throw new ReceiptError('BAD_INPUT', 'name at least one receipt');
   if (ids.length > MAX_RECEIPTS_PAID) throw new ReceiptError('BAD_INPUT', `at most ${MAX_RECEIPTS_PAID} receipts at once, got ${ids.length}`);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (twice !== undefined) throw new ReceiptError('BAD_INPUT', `receipt ${twice} is named twice`);
+  if (twice !== undefined) throw new ReceiptError('BAD_INPUT', `receipt ${twice} is named twice`, { receiptId: twice });
   return db.$transaction(async (tx) => {
     const paidAt = new Date();
     for (const id of ids) await payInTx(tx, id, meta, paidAt);
