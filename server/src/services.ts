@@ -1,9 +1,9 @@
 import { type AuditFilter, auditEntries, verifyAuditChain, type RequestMeta } from './audit/recorder.ts';
 import { invalidateSession, hashToken, type SessionViewer } from './auth/sessions.ts';
 import { createApiToken, credentialAlive, listApiTokens, revokeApiToken } from './auth/tokens.ts';
-import { findReceipt, listReceipts, type ReceiptListFilter, receiptItems } from './billing/receipt-store.ts';
-import { createReceipt, markReceiptPaid } from './billing/receipts.ts';
-import { getRate, rateHistory, type RateUpdate, updateRate } from './billing/rates.ts';
+import { findReceipt, listReceipts, type ReceiptListFilter, receiptItems, receiptTotals } from './billing/receipt-store.ts';
+import { createReceipt, markReceiptPaid, markReceiptsPaid } from './billing/receipts.ts';
+import { getRate, previewRate, rateHistory, type RateUpdate, updateRate } from './billing/rates.ts';
 import { recordAudit } from './audit/recorder.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
@@ -59,6 +59,7 @@ export function createServices({ db, config, pubsub }: ServiceDeps) {
     rates: {
       get: (tier: string) => getRate(db, tier),
       history: (tier: string | undefined, last: number) => rateHistory(db, tier, last),
+      preview: (input: RateUpdate) => previewRate(db, input, config.auth.defaultTier),
       async update(input: RateUpdate, meta: RequestMeta) {
         const rate = await updateRate(db, input, meta, config.auth.defaultTier);
         pubsub.publish('rateChanged', rate);
@@ -68,6 +69,7 @@ export function createServices({ db, config, pubsub }: ServiceDeps) {
     receipts: {
       find: (id: number) => findReceipt(db, id),
       list: (filter: ReceiptListFilter) => listReceipts(db, filter),
+      totals: (filter: Pick<ReceiptListFilter, 'userId' | 'username' | 'status'>) => receiptTotals(db, filter),
       items: (receiptId: number, first: number, afterId?: number | null) => receiptItems(db, receiptId, first, afterId),
       async create(username: string, cutoff: Date, meta: RequestMeta) {
         const r = await createReceipt(db, username, cutoff, meta, new Date(), config.auth.defaultTier);
@@ -76,6 +78,10 @@ export function createServices({ db, config, pubsub }: ServiceDeps) {
       async markPaid(id: number, meta: RequestMeta) {
         await markReceiptPaid(db, id, meta);
         return (await findReceipt(db, id))!;
+      },
+      async markManyPaid(ids: readonly number[], meta: RequestMeta) {
+        await markReceiptsPaid(db, ids, meta);
+        return Promise.all(ids.map(async (id) => (await findReceipt(db, id))!));
       },
     },
     users: {

@@ -48,6 +48,8 @@ const selection = (type: GraphQLObjectType, field: GraphQLField<unknown, unknown
 type Op = (sel: string, x: Target) => { query: string; variables?: Record<string, unknown> };
 
 /** How to reach each root field with valid arguments. */
+const RATE_PREVIEW = (s: string) => `{ rateChangePreview(input: { tier: mu, cpuPerHour: "1", gpuPerHour: "1", memGBPerHour: "1" }) { ${s} } }`;
+
 const ROOT: Record<string, Op> = {
   'Query.viewer': (s) => ({ query: `{ ${s} }` }),
   'Query.rates': (s) => ({ query: `{ ${s} }` }),
@@ -76,6 +78,10 @@ const ROOT: Record<string, Op> = {
   }),
   'Mutation.createReceipt': () => ({ query: 'mutation { createReceipt(input: { cutoff: "2000-01-01T00:00:00Z" }) { id } }' }),
   'Mutation.markReceiptPaid': () => ({ query: 'mutation { markReceiptPaid(id: 999999) { id } }' }),
+  'Mutation.markReceiptsPaid': () => ({ query: 'mutation { markReceiptsPaid(ids: [999999]) { id } }' }),
+  'Query.rateChangePreview': () => ({ query: RATE_PREVIEW('unbilledJobs') }),
+  'Query.receiptTotals': () => ({ query: '{ receiptTotals { count } }' }),
+  'Query.myReceiptTotals': () => ({ query: '{ myReceiptTotals { count } }' }),
   'Mutation.syncJobs': () => ({ query: 'mutation { syncJobs(from: "2000-01-01T00:00:00Z", to: "2000-01-02T00:00:00Z") { id } }' }),
   'Mutation.createApiToken': () => ({ query: 'mutation { createApiToken(name: "matrix") { apiToken { id } } }' }),
   'Mutation.setUserTier': () => ({ query: 'mutation { setUserTier(input: { username: "bob", tier: gov }) { usersChanged } }' }),
@@ -108,6 +114,9 @@ const REACH: Record<string, Op> = {
   ApiToken: (s) => ({ query: `{ myApiTokens { ${s} } }` }),
   UserConnection: (s) => ({ query: `{ users(first: 1) { ${s} } }` }),
   UserSummary: (s) => ({ query: `{ users(first: 1) { nodes { ${s} } } }` }),
+  RateImpact: (s) => ({ query: RATE_PREVIEW(s) }),
+  RateValues: (s) => ({ query: RATE_PREVIEW(`next { ${s} }`) }),
+  ReceiptTotals: (s) => ({ query: `{ myReceiptTotals { ${s} } }` }),
   TierChange: (s) => ({ query: `{ tierChangePreview(input: { username: "bob", tier: gov }) { ${s} } }` }),
   TierMove: (s) => ({ query: `{ tierChangePreview(input: { username: "bob", tier: gov }) { users { ${s} } } }` }),
   CreatedApiToken: (s) => ({ query: `mutation { createApiToken(name: "matrix-reach") { ${s} } }` }),

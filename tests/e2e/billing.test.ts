@@ -232,6 +232,8 @@ describe.skipIf(!!missing)('billing in the browser', () => {
     await admin.goto(`${server.url}/admin/rates`);
     await admin.getByTestId('rate-input-gov-gpu').fill('15.5');
     await admin.getByTestId('rate-save-gov').click();
+    await expect.poll(() => admin.getByTestId('confirm-rate-change-gov').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await admin.getByTestId('confirm-rate-change-gov').click();
     await expect.poll(() => admin.getByTestId('rate-history-row').count()).toBeGreaterThan(0);
     await admin.screenshot({ path: shot('admin-rates-history'), fullPage: true });
   });

@@ -68,6 +68,9 @@ describe.skipIf(!!missing)('rates in the browser', () => {
     await admin.goto(`${server.url}/admin/rates`);
     await admin.getByTestId('rate-input-mu-cpu').fill('1.25');
     await admin.getByTestId('rate-save-mu').click();
+    // Saving asks first, with what the change does to the unbilled jobs.
+    await expect.poll(() => admin.getByTestId('confirm-rate-change-mu').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await admin.getByTestId('confirm-rate-change-mu').click();
     await expect.poll(async () => (await server.app.db.rate.findUnique({ where: { tier: 'mu' } }))?.cpuPerHour).toBe('1.25');
     await admin.screenshot({ path: shot('admin-rates') });
 

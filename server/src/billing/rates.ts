@@ -5,6 +5,7 @@ import { rebuildRollups } from '../rollups/store.ts';
 import type { RateValues } from '@hpc-accounting/pricing/cost';
 import { MoneyError, normalizeRate } from '@hpc-accounting/pricing/money';
 import { isTier, type Tier, TIERS } from './money.ts';
+import { EMPTY_BUCKET, type UsageBucket, unbilledOfTier } from './usage.ts';
 
 /** Starting rates (THB per hour) for a new installation; admins change them in the app. */
 export const DEFAULT_RATES: Record<Tier, RateValues> = {
@@ -46,13 +47,20 @@ export interface RateUpdate extends RateValues {
  * Changes one tier's rates. The rate, its history row and the audit entry are one transaction;
  * invalid input is refused before anything is written.
  */
-export async function updateRate(db: Db, input: RateUpdate, meta: RequestMeta, defaultTier = 'mu') {
+function checkUpdate(input: RateUpdate): { tier: Tier; next: RateValues } {
   if (!isTier(input.tier)) throw badInput(`unknown tier "${input.tier}" (known: ${TIERS.join(', ')})`);
-  const next = {
-    cpuPerHour: rateText(input.cpuPerHour, 'cpuPerHour'),
-    gpuPerHour: rateText(input.gpuPerHour, 'gpuPerHour'),
-    memGBPerHour: rateText(input.memGBPerHour, 'memGBPerHour'),
+  return {
+    tier: input.tier,
+    next: {
+      cpuPerHour: rateText(input.cpuPerHour, 'cpuPerHour'),
+      gpuPerHour: rateText(input.gpuPerHour, 'gpuPerHour'),
+      memGBPerHour: rateText(input.memGBPerHour, 'memGBPerHour'),
+    },
   };
+}
+
+export async function updateRate(db: Db, input: RateUpdate, meta: RequestMeta, defaultTier = 'mu') {
+  const { next } = checkUpdate(input);
   const changedBy = meta.actor ?? 'system';
   return db.$transaction(async (tx) => {
     const old = await tx.rate.findUnique({ where: { tier: input.tier } });
@@ -81,6 +89,45 @@ export async function updateRate(db: Db, input: RateUpdate, meta: RequestMeta, d
     await rebuildRollups(tx, defaultTier, { unbilledOfTier: input.tier });
     return rate;
   }, { timeout: 120_000 });
+}
+
+/** What a rate change does to the unbilled finished jobs of its tier; billed jobs keep what their receipt charged. */
+export interface RateChangeImpact {
+  tier: Tier;
+  /** The rates in force now, and the ones asked for (normalized as updateRate would store them). */
+  current: RateValues | null;
+  next: RateValues;
+  unbilledBefore: UsageBucket;
+  unbilledAfter: UsageBucket;
+}
+
+/** A preview's transaction ends by throwing this, so that the rate it wrote is not kept. */
+class DryRun extends Error {
+  constructor(readonly impact: RateChangeImpact) {
+    super('rate change preview');
+  }
+}
+
+/**
+ * The impact updateRate would have now, changing nothing: the new rate is written in a transaction that is rolled
+ * back, so before and after are the ledger's own pricing of the same jobs.
+ */
+export async function previewRate(db: Db, input: RateUpdate, defaultTier = 'mu'): Promise<RateChangeImpact> {
+  const { tier, next } = checkUpdate(input);
+  try {
+    await db.$transaction(async (tx) => {
+      const old = await tx.rate.findUnique({ where: { tier } });
+      const unbilledBefore = (await unbilledOfTier(tx, tier, defaultTier)) ?? EMPTY_BUCKET;
+      await tx.rate.upsert({ where: { tier }, create: { tier, ...next }, update: next });
+      const unbilledAfter = (await unbilledOfTier(tx, tier, defaultTier)) ?? EMPTY_BUCKET;
+      const current = old ? { cpuPerHour: old.cpuPerHour, gpuPerHour: old.gpuPerHour, memGBPerHour: old.memGBPerHour } : null;
+      throw new DryRun({ tier, current, next, unbilledBefore, unbilledAfter });
+    }, { timeout: 120_000 });
+  } catch (error) {
+    if (error instanceof DryRun) return error.impact;
+    throw error;
+  }
+  throw new Error('a rate preview committed');
 }
 
 export const rateHistory = (db: Db, tier?: string, take = 50) =>

@@ -1,5 +1,5 @@
 import { recordAudit, type RequestMeta } from '../audit/recorder.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { dialect } from '../db/dialect.ts';
 import { DomainError } from '../errors.ts';
 import { rebuildRollups, slotsOf } from '../rollups/store.ts';
@@ -13,8 +13,9 @@ export class ReceiptError extends DomainError {
   constructor(
     override readonly code: ReceiptErrorCode,
     message: string,
+    details: DomainError['details'] = {},
   ) {
-    super(code, message);
+    super(code, message, details);
   }
 }
 
@@ -87,21 +88,46 @@ export async function createReceipt(db: Db, username: string, cutoff: Date, meta
   }
 }
 
+/** The most receipts one markReceiptsPaid marks: one transaction, one audit entry each. */
+export const MAX_RECEIPTS_PAID = 500;
+
+/** Pays one pending receipt inside `tx` and records it; refuses (so the whole transaction is rolled back) when it is unknown or paid. */
+async function payInTx(tx: Tx, id: number, meta: RequestMeta, paidAt: Date) {
+  const receipt = await tx.receipt.findUnique({ where: { id } });
+  // The client names the receipt that refused a payment of several by `receiptId`.
+  if (!receipt) throw new ReceiptError('NOT_FOUND', `no receipt ${id}`, { receiptId: id });
+  if (receipt.status === 'paid') {
+    throw new ReceiptError('ALREADY_PAID', `receipt ${id} was already paid on ${receipt.paidAt?.toISOString()} by ${receipt.paidBy}`, { receiptId: id });
+  }
+  // The status condition makes a concurrent second payment update no row instead of paying twice.
+  const { count } = await tx.receipt.updateMany({
+    where: { id, status: 'pending' },
+    data: { status: 'paid', paidAt, paidBy: meta.actor },
+  });
+  if (count !== 1) throw new ReceiptError('ALREADY_PAID', `receipt ${id} was already paid`, { receiptId: id });
+  await recordAudit(tx, { action: 'receipt.paid', target: String(id), extra: { totalSatang: receipt.totalSatang.toString() } }, meta);
+}
+
 /** Marks a pending receipt paid; paying twice is an error that changes nothing. */
 export async function markReceiptPaid(db: Db, id: number, meta: RequestMeta) {
   return db.$transaction(async (tx) => {
-    const receipt = await tx.receipt.findUnique({ where: { id } });
-    if (!receipt) throw new ReceiptError('NOT_FOUND', `no receipt ${id}`);
-    if (receipt.status === 'paid') {
-      throw new ReceiptError('ALREADY_PAID', `receipt ${id} was already paid on ${receipt.paidAt?.toISOString()} by ${receipt.paidBy}`);
-    }
-    // The status condition makes a concurrent second payment update no row instead of paying twice.
-    const { count } = await tx.receipt.updateMany({
-      where: { id, status: 'pending' },
-      data: { status: 'paid', paidAt: new Date(), paidBy: meta.actor },
-    });
-    if (count !== 1) throw new ReceiptError('ALREADY_PAID', `receipt ${id} was already paid`);
-    await recordAudit(tx, { action: 'receipt.paid', target: String(id), extra: { totalSatang: receipt.totalSatang.toString() } }, meta);
+    await payInTx(tx, id, meta, new Date());
     return tx.receipt.findUniqueOrThrow({ where: { id } });
   });
+}
+
+/**
+ * Marks several pending receipts paid in one transaction, with one audit entry each, in the order given. All or
+ * nothing: one unknown or already paid receipt refuses the whole request, naming it, and nothing is marked.
+ */
+export async function markReceiptsPaid(db: Db, ids: readonly number[], meta: RequestMeta) {
+  if (ids.length === 0) throw new ReceiptError('BAD_INPUT', 'name at least one receipt');
+  if (ids.length > MAX_RECEIPTS_PAID) throw new ReceiptError('BAD_INPUT', `at most ${MAX_RECEIPTS_PAID} receipts at once, got ${ids.length}`);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice !== undefined) throw new ReceiptError('BAD_INPUT', `receipt ${twice} is named twice`, { receiptId: twice });
+  return db.$transaction(async (tx) => {
+    const paidAt = new Date();
+    for (const id of ids) await payInTx(tx, id, meta, paidAt);
+    return ids;
+  }, { timeout: 120_000 });
 }

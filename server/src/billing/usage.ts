@@ -190,6 +190,12 @@ export function unbilledByUser(db: Db | Tx, users: readonly string[], defaultTie
   return bucketsWhere(db, Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND j."user" IN ${dialect.valuesOf(users)}`, ['user'], defaultTier);
 }
 
+/** The unbilled finished jobs priced at this tier (their owner's, or the default for someone without a row), as one bucket. */
+export async function unbilledOfTier(db: Db | Tx, tier: string, defaultTier = 'mu'): Promise<UsageBucket | undefined> {
+  const [bucket] = await bucketsWhere(db, Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND ${tierSql(defaultTier)} = ${tier}`, [], defaultTier);
+  return bucket;
+}
+
 /** No jobs at all: what a total of nothing is. */
 export const EMPTY_BUCKET: UsageBucket = { key: {}, sums: { jobs: 0, elapsedSeconds: 0, cpuSeconds: 0n, gpuSeconds: 0n, memMiBSeconds: 0n }, costSatang: 0n };
 
@@ -237,8 +243,72 @@ export function decodeCursor(cursor: string): { end: Date; key: string } | null 
   }
 }
 
-export async function listJobs(db: Db, filter: UsageFilter, first: number, after?: string | null) {
+export const JOB_SORTS = ['end', 'jobId', 'user', 'name', 'account', 'partition', 'state', 'elapsed'] as const;
+export type JobSort = (typeof JOB_SORTS)[number];
+
+/** A job list's order: a column and a direction, ties by key. Absent: the ledger's order, newest first. */
+export interface JobOrder {
+  by: JobSort;
+  direction: 'ASC' | 'DESC';
+}
+
+const JOB_COLUMNS: Record<JobSort, keyof Prisma.JobRecordOrderByWithRelationInput> = {
+  end: 'end',
+  jobId: 'jobId',
+  user: 'user',
+  name: 'name',
+  account: 'account',
+  partition: 'partition',
+  state: 'state',
+  elapsed: 'elapsedSeconds',
+};
+
+/** Most jobs an ordered list skips: past it, narrow the filter instead. */
+export const MAX_JOB_OFFSET = 100_000;
+
+const isLedgerOrder = (o?: JobOrder | null) => !o || (o.by === 'end' && o.direction === 'DESC');
+const orderName = (o: JobOrder) => `${o.by}:${o.direction}`;
+
+/** A cursor of an ordered list: how many jobs the pages so far showed, and the order it belongs to. */
+export const encodeOffsetCursor = (o: JobOrder, offset: number) => Buffer.from(JSON.stringify({ o: orderName(o), n: offset })).toString('base64url');
+
+function decodeOffsetCursor(cursor: string, o: JobOrder): number {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  const c = parsed as { o?: unknown; n?: unknown } | null;
+  if (!c || typeof c !== 'object' || typeof c.o !== 'string' || typeof c.n !== 'number') {
+    throw badInput(`the cursor "${cursor.slice(0, 40)}" is not one this server gave out for orderBy ${orderName(o)}`);
+  }
+  if (c.o !== orderName(o)) throw badInput(`the cursor belongs to orderBy ${c.o}, not ${orderName(o)}: start again without after`);
+  if (!Number.isInteger(c.n) || c.n < 0 || c.n > MAX_JOB_OFFSET) throw badInput(`a list ordered by ${o.by} pages at most ${MAX_JOB_OFFSET} jobs in: narrow the filter`);
+  return c.n;
+}
+
+/**
+ * A page of finished jobs. In the ledger's order (end desc, key asc) the cursor is the last job's place, so pages
+ * stay right while jobs arrive; in another order it counts the jobs shown, and the list is paged by offset.
+ */
+export async function listJobs(db: Db, filter: UsageFilter, first: number, after?: string | null, order?: JobOrder | null) {
   const where = jobWhere(filter);
+  if (!isLedgerOrder(order)) {
+    const o = order!;
+    const offset = after ? decodeOffsetCursor(after, o) : 0;
+    const dir = o.direction === 'ASC' ? 'asc' : 'desc';
+    const rows = await db.jobRecord.findMany({
+      where,
+      orderBy: [{ [JOB_COLUMNS[o.by]]: dir }, { key: 'asc' }],
+      skip: offset,
+      take: first + 1,
+    });
+    const hasNextPage = rows.length > first;
+    const nodes = rows.slice(0, first);
+    const cursors = nodes.map((_n, i) => encodeOffsetCursor(o, offset + i + 1));
+    return { nodes, cursors, hasNextPage, endCursor: cursors[cursors.length - 1] ?? null };
+  }
   let page: Prisma.JobRecordWhereInput = where;
   if (after) {
     const c = decodeCursor(after);
@@ -252,8 +322,8 @@ export async function listJobs(db: Db, filter: UsageFilter, first: number, after
   });
   const hasNextPage = rows.length > first;
   const nodes = rows.slice(0, first);
-  const last = nodes[nodes.length - 1];
-  return { nodes, hasNextPage, endCursor: last ? encodeCursor(last.end, last.key) : null };
+  const cursors = nodes.map((n) => encodeCursor(n.end, n.key));
+  return { nodes, cursors, hasNextPage, endCursor: cursors[cursors.length - 1] ?? null };
 }
 
 export const USAGE_MEASURES = ['jobs', 'elapsedHours', 'cpuHours', 'gpuHours', 'memGBHours', 'cost'] as const;

@@ -5,7 +5,7 @@ import type { Db } from '../db/client.ts';
 import { notFound } from '../errors.ts';
 import { usageFromRollups } from '../rollups/totals.ts';
 import type { JobRecordRow } from './ledger.ts';
-import { EMPTY_BUCKET, listJobs, type UsageFilter, type UsageGroup, usageBuckets, usageTotals } from '../billing/usage.ts';
+import { EMPTY_BUCKET, type JobOrder, listJobs, type UsageFilter, type UsageGroup, usageBuckets, usageTotals } from '../billing/usage.ts';
 
 /**
  * Per-request loaders over the ledger: every resolver that needs jobs, rates or a user's tier asks
@@ -20,8 +20,8 @@ export function createLoaders(db: Db, defaultTier = 'mu') {
   const loaders = {
     /** Pages of the job connection, keyed by filter and cursor. */
     jobPage: new DataLoader(
-      (keys: readonly { filter: UsageFilter; first: number; after?: string | null }[]) =>
-        Promise.all(keys.map((k) => listJobs(db, k.filter, k.first, k.after).catch((e: Error) => e))),
+      (keys: readonly { filter: UsageFilter; first: number; after?: string | null; order?: JobOrder | null }[]) =>
+        Promise.all(keys.map((k) => listJobs(db, k.filter, k.first, k.after, k.order).catch((e: Error) => e))),
       { cacheKeyFn: (k) => JSON.stringify(k) },
     ),
     usageTotals: new DataLoader(

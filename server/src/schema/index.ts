@@ -10,5 +10,6 @@ import './receipt.ts';
 import './audit.ts';
 import './token.ts';
 import './users.ts';
+import './rate-change.ts';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

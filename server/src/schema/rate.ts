@@ -40,7 +40,7 @@ builder.queryField('rate', (t) =>
   }),
 );
 
-const UpdateRateInput = builder.inputType('UpdateRateInput', {
+export const UpdateRateInput = builder.inputType('UpdateRateInput', {
   fields: (t) => ({
     tier: t.field({ type: TierEnum, required: true }),
     cpuPerHour: t.field({ type: 'Decimal', required: true }),

@@ -1,9 +1,11 @@
 import { builder } from '../builder.ts';
 import { formatSatang } from '@hpc-accounting/pricing/money';
-import type { ReceiptItemRow, ReceiptRow } from '../billing/receipt-store.ts';
+import { RECEIPT_SORTS, type ReceiptItemRow, type ReceiptRow } from '../billing/receipt-store.ts';
+import { MAX_RECEIPTS_PAID } from '../billing/receipts.ts';
 import type { rateHistory } from '../billing/rates.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { pageSize } from './paging.ts';
+import { SortDirectionEnum } from './usage.ts';
 import { TierEnum } from './user.ts';
 
 const ReceiptStatusEnum = builder.enumType('ReceiptStatus', { values: ['pending', 'paid'] as const });
@@ -56,14 +58,51 @@ export const ReceiptRef = builder.objectRef<ReceiptRow>('Receipt').implement({
   }),
 });
 
+const ReceiptSortEnum = builder.enumType('ReceiptSort', {
+  description: 'A column to order receipts by; ties go newest first',
+  values: RECEIPT_SORTS,
+});
+
+const ReceiptOrderInput = builder.inputType('ReceiptOrder', {
+  fields: (t) => ({
+    by: t.field({ type: ReceiptSortEnum, required: true }),
+    direction: t.field({ type: SortDirectionEnum, defaultValue: 'DESC', required: true }),
+  }),
+});
+
+const listArgs = (t: Parameters<Parameters<typeof builder.queryField>[1]>[0]) => ({
+  first: t.arg.int({ defaultValue: 100, description: 'at most 500' }),
+  beforeId: t.arg.int({ description: 'the next page of the newest-first order: receipts older than this id' }),
+  orderBy: t.arg({ type: ReceiptOrderInput, description: 'Newest first unless given; page through it with `offset`' }),
+  offset: t.arg.int({ description: 'Skip this many receipts of the order (the ones the previous pages showed)' }),
+});
+
+const ReceiptTotalsRef = builder.objectRef<{ count: number; totalSatang: bigint }>('ReceiptTotals').implement({
+  description: 'How many receipts a list holds in all its pages, and what they add up to',
+  fields: (t) => ({
+    count: t.exposeInt('count'),
+    total: t.field({ type: 'Decimal', resolve: (r) => formatSatang(r.totalSatang) }),
+  }),
+});
+
 builder.queryField('myReceipts', (t) =>
   t.field({
     type: [ReceiptRef],
     authScopes: { loggedIn: true },
-    description: "The viewer's receipts, newest first",
-    args: { first: t.arg.int({ defaultValue: 100, description: 'at most 500' }), beforeId: t.arg.int({ description: 'the next page: receipts older than this id' }) },
-    resolve: (_root, { first, beforeId }, ctx) =>
-      ctx.services.receipts.list({ userId: ctx.viewer!.id, first: pageSize('first', first, 100, 500), beforeId }),
+    description: "The viewer's receipts, newest first unless ordered",
+    args: listArgs(t),
+    resolve: (_root, { first, beforeId, orderBy, offset }, ctx) =>
+      ctx.services.receipts.list({ userId: ctx.viewer!.id, first: pageSize('first', first, 100, 500), beforeId, order: orderBy, offset }),
+  }),
+);
+
+builder.queryField('myReceiptTotals', (t) =>
+  t.field({
+    type: ReceiptTotalsRef,
+    authScopes: { loggedIn: true },
+    description: "The viewer's receipts (of one status, when given): how many, and their total",
+    args: { status: t.arg({ type: ReceiptStatusEnum }) },
+    resolve: (_root, { status }, ctx) => ctx.services.receipts.totals({ userId: ctx.viewer!.id, status }),
   }),
 );
 
@@ -86,10 +125,20 @@ builder.queryField('receipts', (t) =>
   t.field({
     type: [ReceiptRef],
     authScopes: { staff: true },
-    description: "Everyone's receipts, newest first",
-    args: { status: t.arg({ type: ReceiptStatusEnum }), user: t.arg.string(), first: t.arg.int({ defaultValue: 100, description: 'at most 500' }), beforeId: t.arg.int({ description: 'the next page: receipts older than this id' }) },
-    resolve: (_root, { status, user, first, beforeId }, ctx) =>
-      ctx.services.receipts.list({ status, username: user, first: pageSize('first', first, 100, 500), beforeId }),
+    description: "Everyone's receipts, newest first unless ordered",
+    args: { status: t.arg({ type: ReceiptStatusEnum }), user: t.arg.string(), ...listArgs(t) },
+    resolve: (_root, { status, user, first, beforeId, orderBy, offset }, ctx) =>
+      ctx.services.receipts.list({ status, username: user, first: pageSize('first', first, 100, 500), beforeId, order: orderBy, offset }),
+  }),
+);
+
+builder.queryField('receiptTotals', (t) =>
+  t.field({
+    type: ReceiptTotalsRef,
+    authScopes: { staff: true },
+    description: "Everyone's receipts (of one status, of one user, when given): how many, and their total",
+    args: { status: t.arg({ type: ReceiptStatusEnum }), user: t.arg.string() },
+    resolve: (_root, { status, user }, ctx) => ctx.services.receipts.totals({ status, username: user }),
   }),
 );
 
@@ -115,6 +164,16 @@ builder.mutationField('markReceiptPaid', (t) =>
     authScopes: { admin: true },
     args: { id: t.arg.int({ required: true }) },
     resolve: (_root, { id }, ctx) => ctx.services.receipts.markPaid(id, ctx.meta),
+  }),
+);
+
+builder.mutationField('markReceiptsPaid', (t) =>
+  t.field({
+    type: [ReceiptRef],
+    authScopes: { admin: true },
+    description: `Mark several pending receipts paid in one transaction, one audit entry each (at most ${MAX_RECEIPTS_PAID}); one unknown or already paid receipt refuses them all`,
+    args: { ids: t.arg.intList({ required: true }) },
+    resolve: (_root, { ids }, ctx) => ctx.services.receipts.markManyPaid(ids, ctx.meta),
   }),
 );
 

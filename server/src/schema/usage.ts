@@ -1,6 +1,6 @@
 import { builder } from '../builder.ts';
 import { formatSatang } from '@hpc-accounting/pricing/money';
-import { encodeCursor, type listJobs, MAX_BUCKETS, topOf, USAGE_GROUPS, USAGE_MEASURES, type UsageBucket, type UsageFilter } from '../billing/usage.ts';
+import { JOB_SORTS, type listJobs, MAX_BUCKETS, topOf, USAGE_GROUPS, USAGE_MEASURES, type UsageBucket, type UsageFilter } from '../billing/usage.ts';
 import { pageSize } from './paging.ts';
 import { JobRef } from './job.ts';
 import { TierEnum } from './user.ts';
@@ -72,7 +72,7 @@ const JobConnectionRef = builder.objectRef<JobPage>('JobConnection').implement({
     edges: t.field({
       type: [JobEdgeRef],
       resolve: ({ page }) =>
-        page.nodes.map((node) => ({ node, cursor: encodeCursor(node.end, node.key) })),
+        page.nodes.map((node, i) => ({ node, cursor: page.cursors[i]! })),
     }),
     pageInfo: t.field({ type: PageInfoRef, resolve: ({ page }) => page }),
     totals: t.field({
@@ -85,12 +85,24 @@ const JobConnectionRef = builder.objectRef<JobPage>('JobConnection').implement({
 });
 
 const UsageMeasureEnum = builder.enumType('UsageMeasure', { values: USAGE_MEASURES });
-const SortDirectionEnum = builder.enumType('SortDirection', { values: ['ASC', 'DESC'] as const });
+export const SortDirectionEnum = builder.enumType('SortDirection', { values: ['ASC', 'DESC'] as const });
 
 const UsageOrderInput = builder.inputType('UsageOrder', {
   fields: (t) => ({
     by: t.field({ type: UsageMeasureEnum, required: true }),
     direction: t.field({ type: SortDirectionEnum, defaultValue: 'DESC' }),
+  }),
+});
+
+const JobSortEnum = builder.enumType('JobSort', {
+  description: 'A column to order jobs by; ties go by job key',
+  values: JOB_SORTS,
+});
+
+const JobOrderInput = builder.inputType('JobOrder', {
+  fields: (t) => ({
+    by: t.field({ type: JobSortEnum, required: true }),
+    direction: t.field({ type: SortDirectionEnum, defaultValue: 'DESC', required: true }),
   }),
 });
 
@@ -101,17 +113,18 @@ const scopeOf = (filter: { user?: string | null } | null | undefined) =>
 builder.queryField('jobs', (t) =>
   t.field({
     type: JobConnectionRef,
-    description: 'Finished jobs from the ledger, newest first, a page at a time',
+    description: 'Finished jobs from the ledger, newest first unless ordered, a page at a time',
     args: {
       filter: t.arg({ type: JobFilterInput }),
       first: t.arg.int({ defaultValue: 50 }),
-      after: t.arg.string(),
+      after: t.arg.string({ description: 'The `endCursor` of the previous page, asked with the same orderBy' }),
+      orderBy: t.arg({ type: JobOrderInput, description: 'By end time, newest first, unless given' }),
     },
     authScopes: (_root, args) => scopeOf(args.filter),
-    resolve: async (_root, { filter, first, after }, ctx) => {
+    resolve: async (_root, { filter, first, after, orderBy }, ctx) => {
       const f: UsageFilter = { ...(filter ?? {}) };
       const size = pageSize('first', first, 50, 1000);
-      return { filter: f, page: await ctx.loaders.jobPage.load({ filter: f, first: size, after }) };
+      return { filter: f, page: await ctx.loaders.jobPage.load({ filter: f, first: size, after, order: orderBy }) };
     },
   }),
 );

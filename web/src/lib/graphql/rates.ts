@@ -1,5 +1,5 @@
 import { graphql } from './generated';
-import type { RatesQuery as RatesResult } from './generated/graphql';
+import type { RateChangePreviewQuery as RateChangePreviewResult, RatesQuery as RatesResult } from './generated/graphql';
 
 /** A tier's rates as every page shows them. */
 export const RateFieldsFragment = graphql(`
@@ -39,6 +39,33 @@ export const UpdateRateMutation = graphql(`
   }
 `);
 
+/** What saving these rates would do to the tier's unbilled jobs (admins), changing nothing. */
+export const RateChangePreviewQuery = graphql(`
+  query RateChangePreview($input: UpdateRateInput!) {
+    rateChangePreview(input: $input) {
+      tier
+      current {
+        cpuPerHour
+        gpuPerHour
+        memGBPerHour
+      }
+      next {
+        cpuPerHour
+        gpuPerHour
+        memGBPerHour
+      }
+      unbilledJobs
+      unbilledBefore {
+        cost
+      }
+      unbilledAfter {
+        cost
+      }
+      difference
+    }
+  }
+`);
+
 /** Changes of every tier, newest first (staff). */
 export const RateHistoryQuery = graphql(`
   query RateHistory($last: Int) {
@@ -58,6 +85,7 @@ export const RateHistoryQuery = graphql(`
 `);
 
 export type RateFields = RatesResult['rates'][number];
+export type RateImpact = RateChangePreviewResult['rateChangePreview'];
 
 /**
  * The rates a page shows: the query's answer, overridden per tier by anything newer that was pushed

@@ -18,19 +18,31 @@ export const ReceiptFieldsFragment = graphql(`
   }
 `);
 
+/** The viewer's receipts, a page at a time in an order, with how many there are and what is still to pay. */
 export const MyReceiptsQuery = graphql(`
-  query MyReceipts {
-    myReceipts {
+  query MyReceipts($first: Int, $offset: Int, $orderBy: ReceiptOrder) {
+    myReceipts(first: $first, offset: $offset, orderBy: $orderBy) {
       ...ReceiptFields
+    }
+    all: myReceiptTotals {
+      count
+    }
+    pending: myReceiptTotals(status: pending) {
+      count
+      total
     }
   }
 `);
 
-/** Everyone's receipts (staff), newest first. */
+/** Everyone's receipts (staff), a page at a time in an order, newest first unless asked. */
 export const ReceiptsQuery = graphql(`
-  query Receipts($status: ReceiptStatus, $user: String) {
-    receipts(status: $status, user: $user) {
+  query Receipts($status: ReceiptStatus, $user: String, $first: Int, $offset: Int, $orderBy: ReceiptOrder) {
+    receipts(status: $status, user: $user, first: $first, offset: $offset, orderBy: $orderBy) {
       ...ReceiptFields
+    }
+    receiptTotals(status: $status, user: $user) {
+      count
+      total
     }
   }
 `);
@@ -76,6 +88,19 @@ export const CreateReceiptMutation = graphql(`
 export const MarkReceiptPaidMutation = graphql(`
   mutation MarkReceiptPaid($id: Int!) {
     markReceiptPaid(id: $id) {
+      id
+      status
+      paidAt
+      paidBy
+      viewerCanMarkPaid
+    }
+  }
+`);
+
+/** Several pending receipts paid in one transaction: all of them, or none. */
+export const MarkReceiptsPaidMutation = graphql(`
+  mutation MarkReceiptsPaid($ids: [Int!]!) {
+    markReceiptsPaid(ids: $ids) {
       id
       status
       paidAt

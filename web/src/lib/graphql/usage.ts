@@ -1,10 +1,10 @@
 import { graphql } from './generated';
 import type { JobsPageQuery as JobsPage, UsageBucketsQuery as UsageBuckets, UsageTotalsQuery as UsageTotals } from './generated/graphql';
 
-/** One page of ledger jobs, newest first; `after` is the previous page's `endCursor`. */
+/** One page of ledger jobs, newest first unless ordered; `after` is the previous page's `endCursor`. */
 export const JobsPageQuery = graphql(`
-  query JobsPage($filter: JobFilter, $first: Int, $after: String) {
-    jobs(filter: $filter, first: $first, after: $after) {
+  query JobsPage($filter: JobFilter, $first: Int, $after: String, $orderBy: JobOrder) {
+    jobs(filter: $filter, first: $first, after: $after, orderBy: $orderBy) {
       edges {
         node {
           key

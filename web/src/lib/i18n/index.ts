@@ -7,6 +7,8 @@ import chartsEn from './locales/charts.en.json';
 import chartsTh from './locales/charts.th.json';
 import shellEn from './locales/shell.en.json';
 import shellTh from './locales/shell.th.json';
+import tablesEn from './locales/tables.en.json';
+import tablesTh from './locales/tables.th.json';
 import usersEn from './locales/users.en.json';
 import usersTh from './locales/users.th.json';
 
@@ -22,8 +24,8 @@ export function resolveLocale(value: string | null | undefined): Locale {
 
 // Dictionaries are bundled (a few small files per language, one per area of the app) instead of registered as lazy
 // loaders, so a locale is usable synchronously: no waitLocale() before the first render, no flash of keys.
-addMessages('en', en, usersEn, chartsEn, shellEn, auditEn);
-addMessages('th', th, usersTh, chartsTh, shellTh, auditTh);
+addMessages('en', en, usersEn, chartsEn, shellEn, auditEn, tablesEn);
+addMessages('th', th, usersTh, chartsTh, shellTh, auditTh, tablesTh);
 // svelte-i18n writes the locale into <html lang> in the browser: start there in the language the server rendered,
 // so the page does not read as English while it hydrates.
 init({

@@ -19,6 +19,32 @@ export const ErrorCode = {
 } as const;
 
 export type ErrorCode = typeof ErrorCode[keyof typeof ErrorCode];
+/** A column to order jobs by; ties go by job key */
+export const JobSort = {
+  account: 'account',
+  elapsed: 'elapsed',
+  end: 'end',
+  jobId: 'jobId',
+  name: 'name',
+  partition: 'partition',
+  state: 'state',
+  user: 'user'
+} as const;
+
+export type JobSort = typeof JobSort[keyof typeof JobSort];
+/** A column to order receipts by; ties go newest first */
+export const ReceiptSort = {
+  createdAt: 'createdAt',
+  cutoff: 'cutoff',
+  id: 'id',
+  itemCount: 'itemCount',
+  paidAt: 'paidAt',
+  status: 'status',
+  total: 'total',
+  user: 'user'
+} as const;
+
+export type ReceiptSort = typeof ReceiptSort[keyof typeof ReceiptSort];
 export const ReceiptStatus = {
   paid: 'paid',
   pending: 'pending'
