@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { slurmFixtureJson, slurmFixtureText } from '../../../tests/unit-support/fixtures.ts';
-import { billingUnits } from '../billing/cost.ts';
 import { parseSlurmdbJobs } from './restd-parse.ts';
 import { parseSacctText } from './sacct.ts';
 import { formatElapsed, parseElapsed } from './tres.ts';
@@ -15,12 +14,14 @@ const VERSIONS = ['v0.0.39', 'v0.0.40', 'v0.0.41', 'v0.0.42', 'v0.0.43', 'v0.0.4
 /** SHAPES.md §10: the moment the spec-built files were "queried"; the running job's elapsed time is up to then. */
 const NOW = new Date(1741603800 * 1000);
 
-/** Everything the ledger keeps of a job, CPU time at the precision sacct prints it (ms under an hour, else seconds). */
+/**
+ * Everything the ledger keeps of a job, CPU time at the precision sacct prints it (ms under an hour, else seconds).
+ * The billing units are a function of these fields (billing/units-by-source.test.ts compares them too).
+ */
 function record(job: NormalizedJob) {
   return {
     ...job,
     totalCpuSeconds: parseElapsed(formatElapsed(job.totalCpuSeconds, 'cpu')),
-    units: billingUnits(job),
   };
 }
 
@@ -42,8 +43,8 @@ describe('sacct and slurmrestd give the same records for the same jobs', () => {
 
   it('the records carry what the jobs used, in the ledger units', async () => {
     const jobs = new Map((await sacct.noconvert).map((j) => [j.jobId, j]));
-    expect(billingUnits(jobs.get('812010')!)).toEqual({ cpus: 16, gpus: 4, memMiB: 128000 });
-    expect(billingUnits(jobs.get('812101')!)).toEqual({ cpus: 32, gpus: 0, memMiB: 64000 });
+    expect(jobs.get('812010')!.allocTres).toEqual({ billing: 48, cpu: 16, 'gres/gpu': 4, 'gres/gpu:a100': 4, mem: 128000, node: 1 });
+    expect(jobs.get('812101')!.allocTres).toEqual({ billing: 32, cpu: 32, mem: 64000, node: 1 });
     expect(jobs.get('812101')).toMatchObject({ state: 'RUNNING', end: null, elapsedSeconds: 1800, totalCpuSeconds: 0 });
     // 26993.150131 s from the steps; sacct prints whole seconds above an hour.
     expect(jobs.get('812001')!.totalCpuSeconds).toBe(26993);
