@@ -41,9 +41,10 @@ export async function syncJobs(
   try {
     const result = await fetchJobs({ from: req.from, to: req.to }, sources, { timeoutMs });
     onProgress?.({ fetched: { source: result.source, jobs: result.jobs.length, attempts: result.attempts } });
-    // Asked before the upsert: the users the ledger already knew in this window.
-    const view = result.partial ? null : partialViewReason(result.jobs, await ledgerUsersIn(db, req, result.jobs));
-    const partialReason = result.partial ? (result.partialReason ?? 'only part of the window was available') : view;
+    // Asked before the upsert, of the users the ledger already knew in this window.
+    const partialReason = result.partial
+      ? (result.partialReason ?? 'only part of the window was available')
+      : partialViewReason(result.jobs, await ledgerUsersIn(db, req, result.jobs));
     const oversized: string[] = [];
     const count = await upsertJobs(
       db,
