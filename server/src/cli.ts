@@ -52,6 +52,7 @@ async function main(argv: string[]) {
       }, config.auth.defaultTier);
       process.stdout.write('\n');
       console.log(`done: ${run.jobCount} jobs from ${run.source} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      if (run.partialReason) console.warn(`partial: ${run.partialReason}`);
       return 0;
     }
     if (command === 'audit' && sub === 'verify') {

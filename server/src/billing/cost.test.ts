@@ -4,10 +4,11 @@ import { formatSatang, MoneyError, normalizeRate, parseRate } from '@hpc-account
 import { billingUnits, costOfJob } from './cost.ts';
 
 const rate = { cpuPerHour: '0.5', gpuPerHour: '12', memGBPerHour: '0.05' };
-const job = (allocTres: Record<string, number>, elapsedSeconds: number, reqTres: Record<string, number> = {}) => ({
+const job = (allocTres: Record<string, number>, elapsedSeconds: number, reqTres: Record<string, number> = {}, state = 'COMPLETED') => ({
   allocTres,
   reqTres,
   elapsedSeconds,
+  state,
 });
 
 describe('billingUnits', () => {
@@ -18,8 +19,15 @@ describe('billingUnits', () => {
       memMiB: 8192,
     });
   });
-  it('falls back to requested TRES when nothing was allocated', () => {
-    expect(billingUnits(job({}, 0, { cpu: 8, mem: 2048, 'gres/gpu': 2 }))).toEqual({ cpus: 8, gpus: 2, memMiB: 2048 });
+  it('falls back to requested TRES when nothing was allocated yet, or the record of a job that ran has no TRES', () => {
+    expect(billingUnits(job({}, 0, { cpu: 8, mem: 2048, 'gres/gpu': 2 }, 'PENDING'))).toEqual({ cpus: 8, gpus: 2, memMiB: 2048 });
+    expect(billingUnits(job({}, 60, { cpu: 8, mem: 2048, 'gres/gpu': 2 }))).toEqual({ cpus: 8, gpus: 2, memMiB: 2048 });
+  });
+  it('is zero for a job that ended without an allocation (cancelled while pending), whatever it requested', () => {
+    expect(billingUnits(job({}, 0, { cpu: 8, mem: 2048, 'gres/gpu': 2 }, 'CANCELLED'))).toEqual({ cpus: 0, gpus: 0, memMiB: 0 });
+    expect(costOfJob(job({}, 0, { cpu: 8, mem: 2048, 'gres/gpu': 2 }, 'CANCELLED'), rate).costSatang).toBe(0n);
+    // Cancelled after it started: it held what it was given.
+    expect(billingUnits(job({ cpu: 2 }, 0, { cpu: 8 }, 'CANCELLED'))).toEqual({ cpus: 2, gpus: 0, memMiB: 0 });
   });
   it('counts typed GPUs when no untyped total is given', () => {
     expect(billingUnits(job({ cpu: 1, 'gres/gpu:a100': 4 }, 0)).gpus).toBe(4);

@@ -1,9 +1,16 @@
 import { type BillingUnits, costOfUnits, type RateValues } from '@hpc-accounting/pricing/cost';
+import { neverAllocated } from '../slurm/normalize.ts';
 import { gpuCount } from '../slurm/tres.ts';
 import type { NormalizedJob, TresMap } from '../slurm/types.ts';
 
-/** Allocated TRES when the source reports any, else requested: a pending or never-started job has only the request. */
-export function billingUnits(job: Pick<NormalizedJob, 'allocTres' | 'reqTres'>): BillingUnits {
+type UnitsOf = Pick<NormalizedJob, 'allocTres' | 'reqTres' | 'state' | 'elapsedSeconds'>;
+
+/**
+ * Allocated TRES when the source reports any, else requested (a pending job has only its request). A job that ended
+ * without ever being allocated (cancelled while pending) held nothing: zero, not what it asked for.
+ */
+export function billingUnits(job: UnitsOf): BillingUnits {
+  if (neverAllocated(job)) return { cpus: 0, gpus: 0, memMiB: 0 };
   const tres: TresMap = Object.keys(job.allocTres).length > 0 ? job.allocTres : job.reqTres;
   return {
     cpus: Math.max(0, Math.round(tres.cpu ?? 0)),
@@ -12,6 +19,6 @@ export function billingUnits(job: Pick<NormalizedJob, 'allocTres' | 'reqTres'>):
   };
 }
 
-export function costOfJob(job: Pick<NormalizedJob, 'allocTres' | 'reqTres' | 'elapsedSeconds'>, rate: RateValues) {
+export function costOfJob(job: UnitsOf, rate: RateValues) {
   return costOfUnits(billingUnits(job), job.elapsedSeconds, rate);
 }

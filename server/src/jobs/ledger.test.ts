@@ -105,6 +105,23 @@ describe('upsertJobs on a real SQLite ledger', () => {
     expect(JSON.parse(b.reqTres)).toEqual(pending.reqTres);
   });
 
+  it('stores zero units for a job that was cancelled while pending (not its request), and it costs nothing', async () => {
+    const cancelled: NormalizedJob = {
+      ...pending,
+      jobId: '1003',
+      state: 'CANCELLED',
+      start: utc('2026-07-30T01:00:00'),
+      end: utc('2026-07-30T01:00:00'),
+    };
+    await ensureRates(db);
+    await upsertJobs(db, [cancelled], 'sacct');
+    const row = await db.jobRecord.findUniqueOrThrow({ where: { key: 'c1:1003' } });
+    expect({ cpus: row.cpus, gpus: row.gpus, memMiB: row.memMiB }).toEqual({ cpus: 0, gpus: 0, memMiB: 0 });
+    expect(JSON.parse(row.reqTres)).toEqual(pending.reqTres);
+    const [bucket] = await usageBuckets(db, {}, ['user']);
+    expect(bucket).toMatchObject({ sums: { jobs: 1, cpuSeconds: 0n, gpuSeconds: 0n, memMiBSeconds: 0n }, costSatang: 0n });
+  });
+
   it('re-sync replaces the fields of a job seen again, keeps firstSeenAt, and adds no row', async () => {
     await upsertJobs(db, [running, pending], 'sacct');
     const first = await db.jobRecord.findUniqueOrThrow({ where: { key: 'c1:1001' } });

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { badInput, DomainError } from '../errors.ts';
 import { fetchJobs } from '../slurm/cascade.ts';
 import type { JobSource, SkippedSource } from '../slurm/source.ts';
+import type { NormalizedJob } from '../slurm/types.ts';
 import { upsertJobs } from './ledger.ts';
 
 export interface SyncRequest {
@@ -40,6 +41,10 @@ export async function syncJobs(
   try {
     const result = await fetchJobs({ from: req.from, to: req.to }, sources, { timeoutMs });
     onProgress?.({ fetched: { source: result.source, jobs: result.jobs.length, attempts: result.attempts } });
+    // Asked before the upsert, of the users the ledger already knew in this window.
+    const partialReason = result.partial
+      ? (result.partialReason ?? 'only part of the window was available')
+      : partialViewReason(result.jobs, await ledgerUsersIn(db, req, result.jobs));
     const oversized: string[] = [];
     const count = await upsertJobs(
       db,
@@ -56,15 +61,32 @@ export async function syncJobs(
     const finished = await db.$transaction(async (tx) => {
       const done = await tx.syncRun.update({
         where: { id: run.id },
-        // A partial fill (slurmctld's live jobs only) is kept, but never counts as covering its window.
-        data: { finishedAt: new Date(), source: result.source, jobCount: count, attempts: JSON.stringify(result.attempts), status: result.partial ? 'partial' : 'ok', error: skipped },
+        // A partial fill (slurmctld's live jobs, or an account that sees only some users' jobs) is kept, but never
+        // counts as covering its window: nextWindow and latestSync read only 'ok' runs.
+        data: {
+          finishedAt: new Date(),
+          source: result.source,
+          jobCount: count,
+          attempts: JSON.stringify(result.attempts),
+          status: partialReason ? 'partial' : 'ok',
+          error: skipped,
+          partialReason,
+        },
       });
       await recordAudit(
         tx,
         {
           action: 'jobs.sync',
           target: `${req.from.toISOString()}/${req.to.toISOString()}`,
-          extra: { source: result.source, jobs: count, trigger: req.trigger, partial: !!result.partial, attempts: result.attempts, ...(oversized.length ? { oversized } : {}) },
+          extra: {
+            source: result.source,
+            jobs: count,
+            trigger: req.trigger,
+            partial: !!partialReason,
+            ...(partialReason ? { partialReason } : {}),
+            attempts: result.attempts,
+            ...(oversized.length ? { oversized } : {}),
+          },
         },
         meta,
       );
@@ -88,6 +110,44 @@ export async function syncJobs(
     });
     throw new DomainError('SLURM_UNAVAILABLE', message, {}, { cause: error });
   }
+}
+
+/**
+ * The users with a finished job in the ledger that ended inside the window (of the clusters in the answer; all of
+ * them when the answer is empty). Slurm keeps a finished job's record until it is purged, and a window query
+ * returns every job that ran in it, so each of these users should be in a complete answer.
+ */
+async function ledgerUsersIn(db: Db, req: SyncRequest, jobs: readonly NormalizedJob[]): Promise<string[]> {
+  const clusters = [...new Set(jobs.map((j) => j.cluster))];
+  const rows = await db.jobRecord.findMany({
+    where: { end: { gte: req.from, lt: req.to }, ...(clusters.length ? { cluster: { in: clusters } } : {}) },
+    select: { user: true },
+    distinct: ['user'],
+    orderBy: { user: 'asc' },
+  });
+  return rows.map((r) => r.user);
+}
+
+const MAX_NAMED_USERS = 10;
+
+/**
+ * Why an answer looks like a partial view, or null. Slurm does not say so: with `PrivateData=jobs` slurmdbd only
+ * adds a condition on the caller's own associations (and the accounts it coordinates) to the query, for sacct and
+ * slurmrestd alike, with no error or warning (`_cluster_get_jobs()` in
+ * https://github.com/SchedMD/slurm/blob/master/src/plugins/accounting_storage/mysql/as_mysql_jobacct_process.c).
+ * So the sign is in the data: users whose jobs the ledger already holds in this window are missing from the answer.
+ */
+export function partialViewReason(jobs: readonly Pick<NormalizedJob, 'user'>[], ledgerUsers: readonly string[]): string | null {
+  const seen = new Set(jobs.map((j) => j.user));
+  const missing = ledgerUsers.filter((u) => !seen.has(u));
+  if (missing.length === 0) return null;
+  const named = missing.slice(0, MAX_NAMED_USERS).join(', ') + (missing.length > MAX_NAMED_USERS ? ', …' : '');
+  const answered =
+    seen.size === 0 ? 'Slurm answered no jobs' : seen.size === 1 ? `Slurm answered only ${[...seen][0]}'s jobs` : `Slurm answered jobs of ${seen.size} users`;
+  return (
+    `${answered}, but the ledger holds jobs of ${missing.length} other user(s) that ended in this window (${named}): ` +
+    'the Slurm account may see only its own jobs (PrivateData=jobs and not an operator or administrator)'
+  );
 }
 
 /**

@@ -161,6 +161,7 @@ interface SyncRunShape {
   finishedAt: Date | null;
   attempts: string;
   error: string | null;
+  partialReason: string | null;
 }
 
 const AttemptRef = builder
@@ -182,7 +183,9 @@ const SyncRunRef = builder.objectRef<SyncRunShape>('SyncRun').implement({
     id: t.exposeInt('id'),
     source: t.exposeString('source', { nullable: true, description: 'restd, sacct or csv: what served the jobs' }),
     jobCount: t.exposeInt('jobCount'),
-    status: t.exposeString('status'),
+    status: t.exposeString('status', {
+      description: 'running, ok, failed, or partial: the jobs seen were stored, but the run does not count as covering its window',
+    }),
     trigger: t.exposeString('trigger'),
     rangeFrom: t.field({ type: 'DateTime', resolve: (r) => r.rangeFrom }),
     rangeTo: t.field({ type: 'DateTime', resolve: (r) => r.rangeTo }),
@@ -191,6 +194,11 @@ const SyncRunRef = builder.objectRef<SyncRunShape>('SyncRun').implement({
     // Reasons can name hosts, paths and Slurm's error output: for staff only.
     error: t.exposeString('error', { nullable: true, authScopes: { staff: true } }),
     attempts: t.field({ type: [AttemptRef], authScopes: { staff: true }, resolve: (r) => JSON.parse(r.attempts) }),
+    partialReason: t.exposeString('partialReason', {
+      nullable: true,
+      authScopes: { staff: true },
+      description: 'Why a partial run saw only part of the window (e.g. the Slurm account sees only its own jobs)',
+    }),
   }),
 });
 

@@ -19,6 +19,8 @@ export interface CascadeResult {
   attempts: Attempt[];
   /** Only part of the window's history (slurmctld's live jobs): no source had all of it. */
   partial?: boolean;
+  /** Why, when partial. */
+  partialReason?: string;
 }
 
 export class AllSourcesFailedError extends Error {
@@ -46,7 +48,7 @@ export async function fetchJobs(
 ): Promise<CascadeResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
   const attempts: Attempt[] = [];
-  let partial: { jobs: NormalizedJob[]; source: SourceName } | null = null;
+  let partial: { jobs: NormalizedJob[]; source: SourceName; partialReason: string } | null = null;
   for (const source of sources) {
     if ('skipped' in source) {
       attempts.push({ source: source.name, ok: false, reason: source.skipped, ms: 0 });
@@ -61,7 +63,7 @@ export async function fetchJobs(
     } catch (err) {
       if (err instanceof PartialHistoryError) {
         attempts.push({ source: source.name, ok: false, reason: err.message, ms: ms(), count: err.jobs.length });
-        partial ??= { jobs: err.jobs, source: source.name };
+        partial ??= { jobs: err.jobs, source: source.name, partialReason: err.message };
         continue;
       }
       attempts.push({ source: source.name, ok: false, reason: reasonOf(err), ms: ms() });

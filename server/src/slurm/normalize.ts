@@ -20,6 +20,15 @@ export function isFinishedState(state: string): boolean {
   return !UNFINISHED.has(state);
 }
 
+/**
+ * A job that ended without ever being given resources: cancelled while pending (or refused at start). Slurm records
+ * no AllocTRES for it and sets its start to its end (elapsed 0), in sacct and slurmdbd alike; its ReqTRES is only
+ * what it asked for.
+ */
+export function neverAllocated(job: Pick<NormalizedJob, 'state' | 'allocTres' | 'elapsedSeconds'>): boolean {
+  return isFinishedState(job.state) && job.elapsedSeconds === 0 && Object.keys(job.allocTres).length === 0;
+}
+
 /** sacct/CSV time text → UTC Date. sacct runs with TZ=UTC so its `YYYY-MM-DDTHH:MM:SS` has no zone. */
 export function parseSlurmTime(text: string | null | undefined): Date | null {
   const s = (text ?? '').trim();

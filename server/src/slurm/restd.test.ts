@@ -379,7 +379,7 @@ describe('createRestdSource', () => {
     expect(await fetchJobs(window, [source, csv])).toMatchObject({ source: 'csv', jobs: [] });
     const broken = { name: 'sacct' as const, fetchJobs: async () => Promise.reject(new Error('sacct: exit 1')) };
     const fallback = await fetchJobs(window, [source, broken]);
-    expect(fallback).toMatchObject({ source: 'restd', partial: true });
+    expect(fallback).toMatchObject({ source: 'restd', partial: true, partialReason: expect.stringMatching(/history is incomplete/) });
     expect(fallback.jobs).toHaveLength(6);
     expect(await source.discover()).toEqual({ api: 'slurm', version: 'v0.0.38' });
   });

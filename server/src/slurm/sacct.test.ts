@@ -11,10 +11,11 @@ const byId = (jobs: NormalizedJob[]) => new Map(jobs.map((j) => [j.jobId, j]));
 describe('sacctArgs', () => {
   const q = { from: new Date('2026-08-01T07:00:00+07:00'), to: new Date('2026-09-01T00:00:00Z') };
 
-  it('asks for every user, in UTC, with JobName last and the unit-separator delimiter', () => {
+  it('asks for every user, in UTC, in exact units, with JobName last and the unit-separator delimiter', () => {
     expect(sacctArgs(q)).toEqual([
       '--parsable2',
       '--delimiter=\x1f',
+      '--noconvert',
       '-S',
       '2026-08-01T00:00:00',
       '-E',
@@ -255,7 +256,8 @@ describe('createSacctSource', () => {
     const fake = fakeExec(usv, { code: 0, stderr: '' });
     const jobs = await createSacctSource({ exec: fake.exec, cluster: 'hpc', timeoutMs: 5000 }).fetchJobs({ ...q, user: 'bob' });
     expect(jobs.map((j) => j.jobId)).toEqual(['14', '19']);
-    expect(fake.calls[0].args.slice(6, 8)).toEqual(['-u', 'bob']);
+    const args = fake.calls[0].args;
+    expect(args.slice(args.indexOf('-u'), args.indexOf('-u') + 2)).toEqual(['-u', 'bob']);
   });
 
   it('fails with the exit code and stderr', async () => {

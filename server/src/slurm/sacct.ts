@@ -41,11 +41,18 @@ export function formatSacctTime(d: Date): string {
   return d.toISOString().slice(0, 19);
 }
 
-/** The argv for sacct (no shell): parsable output with a header, steps included (sacct sums their CPU time). */
+/**
+ * The argv for sacct (no shell): parsable output with a header, steps included (sacct sums their CPU time).
+ * `--noconvert` keeps memory in the MB it is stored in (`mem=2621952M`): by default sacct divides by 1024 while the
+ * value is a multiple of 512 and prints two decimals, so that job reads `mem=2.50T`, 512 MiB short
+ * (convert_num_unit2() with CONVERT_NUM_UNIT_EXACT, the default in src/sacct/options.c:
+ * https://github.com/SchedMD/slurm/blob/master/src/common/slurm_protocol_api.c).
+ */
 export function sacctArgs(query: FetchJobsQuery, opts: SacctArgsOptions = {}): string[] {
   const args = [
     '--parsable2',
     `--delimiter=${SACCT_DELIMITER}`,
+    '--noconvert',
     '-S',
     formatSacctTime(query.from),
     '-E',

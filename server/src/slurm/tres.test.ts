@@ -26,6 +26,29 @@ describe('parseTresString', () => {
     expect(parseTresString(text).mem).toBe(mib);
   });
 
+  it('reads sacct --noconvert output exactly: MB with an M, counts bare, 0 without a unit', () => {
+    expect(parseTresString('billing=64,cpu=64,gres/gpumem=81920M,mem=2621952M,node=2,bb/datawarp=4000M')).toEqual({
+      billing: 64,
+      cpu: 64,
+      'gres/gpumem': 81920,
+      mem: 2621952,
+      node: 2,
+      'bb/datawarp': 4000,
+    });
+    expect(parseTresString('cpu=2,mem=0,node=1')).toEqual({ cpu: 2, mem: 0, node: 1 });
+  });
+
+  it('still reads converted values, which are only as exact as their two decimals', () => {
+    // sacct without --noconvert prints 2621952 MB (a multiple of 512) as 2.50T: 512 MiB short.
+    expect(parseTresString('mem=2.50T').mem).toBe(2621440);
+    expect(parseTresString('mem=62.50G').mem).toBe(64000);
+  });
+
+  it('scales fs/ and ic/ counts from a unit of one, as slurmctld prints them, and skips NONE (unlimited)', () => {
+    expect(parseTresString('fs/disk=2K,ic/ofed=3,fs/lustre=1M')).toEqual({ 'fs/disk': 2048, 'ic/ofed': 3, 'fs/lustre': 1024 ** 2 });
+    expect(parseTresString('cpu=1,license/matlab=NONE')).toEqual({ cpu: 1 });
+  });
+
   it('returns an empty map for empty text and skips malformed parts', () => {
     expect(parseTresString('')).toEqual({});
     expect(parseTresString(null)).toEqual({});

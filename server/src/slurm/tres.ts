@@ -17,8 +17,11 @@ const UNIT_TO_MIB: Record<string, number> = {
 
 /**
  * `cpu=2,mem=512M,node=1,billing=2,gres/gpu=1,gres/gpu:a100=4` → TresMap.
- * Slurm only attaches a unit to size TRES whose base unit is MB (mem, bb, ...), so any suffixed value becomes MiB;
- * a bare number is already MiB for mem, as sacct prints it.
+ * sacct `--noconvert` prints mem, gres/gpumem and bb as whole MB with an `M` (`mem=4000M`) and other TRES as bare
+ * counts; without it (older captures, slurmctld's `tres_*_str`) the MB are divided by 1024 while they stay a multiple
+ * of 512 and printed with two decimals (`mem=62.50G`), so any suffixed value is read back as MiB. slurmctld's
+ * strings also scale fs/ and ic/ counts, from a base unit of one (`convert_num_unit(..., UNIT_NONE, ...)` in
+ * https://github.com/SchedMD/slurm/blob/master/src/common/assoc_mgr.c).
  */
 export function parseTresString(text: string | null | undefined): TresMap {
   const out: TresMap = {};
@@ -27,18 +30,18 @@ export function parseTresString(text: string | null | undefined): TresMap {
     const eq = part.lastIndexOf('=');
     if (eq <= 0) continue;
     const key = part.slice(0, eq).trim();
-    const value = parseTresValue(part.slice(eq + 1).trim());
+    const value = parseTresValue(part.slice(eq + 1).trim(), /^(fs|ic)\//.test(key) ? 1024 ** 2 : 1);
     if (key && value !== null) out[key] = value;
   }
   return out;
 }
 
-function parseTresValue(raw: string): number | null {
+function parseTresValue(raw: string, scale: number): number | null {
   const m = /^(\d+(?:\.\d+)?)([KMGTP])?$/i.exec(raw);
   if (!m) return null;
   const n = Number(m[1]);
   if (!m[2]) return n;
-  return Math.round(n * UNIT_TO_MIB[m[2].toUpperCase()]);
+  return Math.round(n * UNIT_TO_MIB[m[2].toUpperCase()] * scale);
 }
 
 /** slurmrestd `tres.allocated` / `tres.requested` lists; job-level `mem` counts are MB, i.e. already MiB. */
