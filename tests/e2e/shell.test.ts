@@ -113,6 +113,31 @@ async function layoutProblems(page: Page): Promise<string[]> {
   });
 }
 
+/** On a phone: every table's money column (Cost, Total) shows within the table's box, with no sideways scrolling. */
+async function hiddenKeyColumns(page: Page, lang: Lang): Promise<string[]> {
+  const labels = [TEXT[lang].col_cost, TEXT[lang].col_total];
+  return page.evaluate((labels) => {
+    const problems: string[] = [];
+    // A chart's table is folded under it: measured as it shows when unfolded.
+    const folded = [...document.querySelectorAll<HTMLDetailsElement>('details:not([open])')];
+    for (const d of folded) d.open = true;
+    for (const wrap of document.querySelectorAll<HTMLElement>('.table-wrap')) {
+      const table = wrap.querySelector('table');
+      if (!table || wrap.getClientRects().length === 0) continue;
+      const box = wrap.getBoundingClientRect();
+      for (const th of table.querySelectorAll<HTMLElement>('thead th')) {
+        if (!labels.some((l) => th.textContent?.includes(l))) continue;
+        const cell = th.getBoundingClientRect();
+        const name = `"${th.textContent?.trim()}" of "${table.caption?.textContent?.trim() ?? table.dataset.testid ?? ''}"`;
+        if (getComputedStyle(th).display === 'none') problems.push(`${name} is left out`);
+        else if (cell.right > box.right + 1 || cell.left < box.left - 1) problems.push(`${name} is outside its table's box: ${Math.round(cell.right)} > ${Math.round(box.right)}`);
+      }
+    }
+    for (const d of folded) d.open = false;
+    return problems;
+  }, labels);
+}
+
 /** axe-core's serious and critical findings; the scrollable-region rule (keyboard reach) is one of them. */
 async function axeProblems(page: Page): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
@@ -189,6 +214,7 @@ describe.skipIf(!!missing)('the application shell in the browser', () => {
               expect(await nav.isVisible()).toBe(false);
             }
             expect(await layoutProblems(page), `${target} ${lang}`).toEqual([]);
+            if (viewport === 'phone') expect(await hiddenKeyColumns(page, lang), `${target} ${lang}`).toEqual([]);
             expect(await axeProblems(page), `${target} ${lang}`).toEqual([]);
           }
         }
