@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { recordAudit, systemMeta } from '../../server/src/audit/recorder.ts';
 import { createReceipt } from '../../server/src/billing/receipts.ts';
 import { createSession, SESSION_COOKIE } from '../../server/src/auth/sessions.ts';
-import auditEn from '../../web/src/lib/i18n/locales/audit.en.json';
-import auditTh from '../../web/src/lib/i18n/locales/audit.th.json';
-import en from '../../web/src/lib/i18n/locales/en.json';
-import shellEn from '../../web/src/lib/i18n/locales/shell.en.json';
-import shellTh from '../../web/src/lib/i18n/locales/shell.th.json';
-import th from '../../web/src/lib/i18n/locales/th.json';
+import auditEn from '../../web/src/lib/i18n/locales/audit.en.json' with { type: 'json' };
+import auditTh from '../../web/src/lib/i18n/locales/audit.th.json' with { type: 'json' };
+import en from '../../web/src/lib/i18n/locales/en.json' with { type: 'json' };
+import shellEn from '../../web/src/lib/i18n/locales/shell.en.json' with { type: 'json' };
+import shellTh from '../../web/src/lib/i18n/locales/shell.th.json' with { type: 'json' };
+import th from '../../web/src/lib/i18n/locales/th.json' with { type: 'json' };
 import { ensureChromium, newBrowser, shot } from './browser.ts';
 import { startServer } from './server.ts';
 

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import type Database from 'better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { applyMigrations } from './migrate.ts';
 import { retryOnConflict } from './retry.ts';
-import { serializedAdapter } from './serialized-adapter.ts';
+import { type ConnectionSlot, serializedAdapter } from './serialized-adapter.ts';
 
 export type Db = PrismaClient;
 /** The client passed to `$transaction(async (tx) => ...)`. */
@@ -34,8 +35,21 @@ export function openDatabase(databaseFile: string): Db {
   mkdirSync(path.dirname(databaseFile), { recursive: true });
   applyMigrations(databaseFile, migrationsDir);
   // busy timeout: concurrent writers (receipts, audit) wait for the lock instead of failing.
-  const adapter = serializedAdapter(new PrismaBetterSqlite3({ url: `file:${databaseFile}`, timeout: 10_000 }));
-  return retryingTransactions(new PrismaClient({ adapter }));
+  const slot: ConnectionSlot = {};
+  const adapter = serializedAdapter(new PrismaBetterSqlite3({ url: `file:${databaseFile}`, timeout: 10_000 }), slot);
+  const db = retryingTransactions(new PrismaClient({ adapter }));
+  connections.set(db, slot);
+  return db;
+}
+
+const connections = new WeakMap<Db, ConnectionSlot>();
+
+/**
+ * The better-sqlite3 connection under `db`, once it has connected: the one the adapter runs every query and
+ * transaction on, so a statement run on it inside `db.$transaction` is part of that transaction.
+ */
+export function connectionOf(db: Db): Database.Database | undefined {
+  return connections.get(db)?.connection as Database.Database | undefined;
 }
 
 /** For /healthz: the database answers. */

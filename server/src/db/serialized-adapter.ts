@@ -78,10 +78,21 @@ function serialize(adapter: SqlDriverAdapter): SqlDriverAdapter {
   });
 }
 
-export function serializedAdapter(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
+/** Where the adapter's one better-sqlite3 connection is put once Prisma has connected (see bulk.ts). */
+export interface ConnectionSlot {
+  connection?: unknown;
+}
+
+export function serializedAdapter(factory: SqlMigrationAwareDriverAdapterFactory, slot: ConnectionSlot = {}): SqlMigrationAwareDriverAdapterFactory {
   return new Proxy(factory, {
     get(target, prop, receiver) {
-      if (prop === 'connect') return async () => serialize(await target.connect());
+      if (prop === 'connect') {
+        return async () => {
+          const adapter = await target.connect();
+          slot.connection = (adapter as { client?: unknown }).client;
+          return serialize(adapter);
+        };
+      }
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },

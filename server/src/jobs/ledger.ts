@@ -1,6 +1,7 @@
 import { LARGEST_JOB, withinLargestJob } from '@hpc-accounting/pricing/limits';
 import { billingUnits } from '../billing/cost.ts';
 import type { Db, Tx } from '../db/client.ts';
+import { upsertRows } from '../db/bulk.ts';
 import { dialect } from '../db/dialect.ts';
 import { rebuildRollups, slotsOf } from '../rollups/store.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -113,7 +114,7 @@ export async function upsertJobs(
     // The jobs and the rollups that sum them change together: the quarter hours a job left or entered are summed again.
     await db.$transaction(async (tx) => {
       const before = await endsOf(tx, keys);
-      await tx.$executeRaw(dialect.bulkUpsert('JobRecord', COLUMNS, 'key', KEPT, rows));
+      await upsertRows(db, tx, 'JobRecord', COLUMNS, 'key', KEPT, rows);
       await rebuildRollups(tx, defaultTier, { slots: slotsOf([...ends, ...before]) });
     }, { timeout: 120_000 });
     count += written;
