@@ -11,7 +11,7 @@ import en from '../../web/src/lib/i18n/locales/en.json' with { type: 'json' };
 import shellEn from '../../web/src/lib/i18n/locales/shell.en.json' with { type: 'json' };
 import shellTh from '../../web/src/lib/i18n/locales/shell.th.json' with { type: 'json' };
 import th from '../../web/src/lib/i18n/locales/th.json' with { type: 'json' };
-import { ensureChromium, newBrowser, shot } from './browser.ts';
+import { ensureChromium, newBrowser, shot, watchErrors } from './browser.ts';
 import { startServer } from './server.ts';
 
 const built = existsSync(path.resolve(import.meta.dirname, '../../web/build/handler.js'));
@@ -31,13 +31,7 @@ let server: Awaited<ReturnType<typeof startServer>>;
 const contexts: BrowserContext[] = [];
 const consoleErrors: string[] = [];
 
-function watch(page: Page): Page {
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
-  return page;
-}
+const watch = watchErrors(consoleErrors);
 
 /** A browser signed in as `username` (a session made in the database) and reading `lang`. */
 async function browserFor(username: string, lang: Lang, options: { javaScriptEnabled?: boolean } = {}) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReceipt } from '../../server/src/billing/receipts.ts';
-import { ensureChromium, newBrowser, shot } from './browser.ts';
+import { ensureChromium, newBrowser, shot, signIn, watchErrors } from './browser.ts';
 import { ADMIN_PASSWORD, startServer } from './server.ts';
 
 const built = existsSync(path.resolve(import.meta.dirname, '../../web/build/handler.js'));
@@ -23,21 +23,9 @@ let billedJobIds: string[] = [];
 /** Console errors of every page (CSP violations show up here), checked at the end. */
 const consoleErrors: string[] = [];
 
-function watch(page: Page): Page {
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
-  return page;
-}
+const watch = watchErrors(consoleErrors);
 
-async function login(page: Page, username: string, password: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel(/username|ชื่อผู้ใช้/i).fill(username);
-  await page.getByLabel(/password|รหัสผ่าน/i).fill(password);
-  await page.getByRole('button', { name: /log in|sign in|เข้าสู่ระบบ/i }).click();
-  await page.waitForURL(`${server.url}/playground`);
-}
+const login = (page: Page, username: string, password: string) => signIn(page, server.url, username, password);
 
 const pathOf = (page: Page) => new URL(page.url()).pathname;
 

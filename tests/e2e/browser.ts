@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM = process.env.CHROMIUM_PATH || DEBIAN_CHROMIUM;
@@ -62,3 +62,23 @@ export async function newBrowser(extra: { javaScriptEnabled?: boolean } = {}): P
 }
 
 export const shot = (name: string) => path.join(SCREENSHOTS, `${name}.png`);
+
+/** Records a page's console errors and uncaught exceptions (CSP violations show up there) in `errors`, for a test to check at the end. */
+export function watchErrors(errors: string[]) {
+  return (page: Page): Page => {
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`${page.url()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.message}`));
+    return page;
+  };
+}
+
+/** Signs in through the login form, in either language, and waits for the page it lands on. */
+export async function signIn(page: Page, base: string, username: string, password: string, landing = '/playground') {
+  await page.goto(`${base}/login`);
+  await page.getByLabel(/username|ชื่อผู้ใช้/i).fill(username);
+  await page.getByLabel(/password|รหัสผ่าน/i).fill(password);
+  await page.getByRole('button', { name: /log in|sign in|เข้าสู่ระบบ/i }).click();
+  await page.waitForURL(`${base}${landing}`);
+}

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureChromium, newBrowser, shot } from './browser.ts';
+import { ensureChromium, newBrowser, shot, signIn, watchErrors } from './browser.ts';
 import { startServer } from './server.ts';
 
 const built = existsSync(path.resolve(import.meta.dirname, '../../web/build/handler.js'));
@@ -20,21 +20,10 @@ let user: Page;
 let oper: Page;
 const consoleErrors: string[] = [];
 
-function watch(page: Page): Page {
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
-  return page;
-}
+const watch = watchErrors(consoleErrors);
 
-async function login(page: Page, username: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel(/username|ชื่อผู้ใช้/i).fill(username);
-  await page.getByLabel(/password|รหัสผ่าน/i).fill(username);
-  await page.getByRole('button', { name: /log in|sign in|เข้าสู่ระบบ/i }).click();
-  await page.waitForURL(`${server.url}/playground`);
-}
+/** The demo's users sign in with their name as the password. */
+const login = (page: Page, username: string) => signIn(page, server.url, username, username);
 
 interface ApiRow {
   time: string;

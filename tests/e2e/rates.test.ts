@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureChromium, newBrowser, shot } from './browser.ts';
+import { ensureChromium, newBrowser, shot, signIn } from './browser.ts';
 import { ADMIN_PASSWORD, startServer } from './server.ts';
 
 const built = existsSync(path.resolve(import.meta.dirname, '../../web/build/handler.js'));
@@ -13,13 +13,7 @@ let server: Awaited<ReturnType<typeof startServer>>;
 let adminCtx: BrowserContext;
 let userCtx: BrowserContext;
 
-async function login(page: Page, base: string, username: string, password: string) {
-  await page.goto(`${base}/login`);
-  await page.getByLabel(/username|ชื่อผู้ใช้/i).fill(username);
-  await page.getByLabel(/password|รหัสผ่าน/i).fill(password);
-  await page.getByRole('button', { name: /log in|sign in|เข้าสู่ระบบ/i }).click();
-  await page.waitForURL(`${base}/playground`);
-}
+const login = signIn;
 
 describe.skipIf(!!missing)('rates in the browser', () => {
   beforeAll(async () => {

@@ -8,7 +8,7 @@ import shellEn from '../../web/src/lib/i18n/locales/shell.en.json' with { type: 
 import shellTh from '../../web/src/lib/i18n/locales/shell.th.json' with { type: 'json' };
 import en from '../../web/src/lib/i18n/locales/en.json' with { type: 'json' };
 import th from '../../web/src/lib/i18n/locales/th.json' with { type: 'json' };
-import { ensureChromium, newBrowser, shot } from './browser.ts';
+import { ensureChromium, newBrowser, shot, watchErrors } from './browser.ts';
 import { ADMIN_PASSWORD, startServer } from './server.ts';
 
 const built = existsSync(path.resolve(import.meta.dirname, '../../web/build/handler.js'));
@@ -55,13 +55,7 @@ let receiptId = 0;
 /** Console errors of every page (CSP violations show up here), checked at the end. */
 const consoleErrors: string[] = [];
 
-function watch(page: Page): Page {
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
-  return page;
-}
+const watch = watchErrors(consoleErrors);
 
 async function signedIn(role: Role): Promise<Page> {
   let ctx = contexts[role];

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatSatang } from '@hpc-accounting/pricing/money';
 import { createReceipt } from '../../server/src/billing/receipts.ts';
 import { EMPTY_BUCKET, unbilledOfTier } from '../../server/src/billing/usage.ts';
-import { ensureChromium, newBrowser, shot } from './browser.ts';
+import { ensureChromium, newBrowser, shot, signIn, watchErrors } from './browser.ts';
 import { ADMIN_PASSWORD, startServer } from './server.ts';
 
 const built = existsSync(path.resolve(import.meta.dirname, '../../web/build/handler.js'));
@@ -22,21 +22,9 @@ const DESKTOP = { width: 1366, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const WAIT = { timeout: 30_000 };
 
-function watch(page: Page): Page {
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
-  return page;
-}
+const watch = watchErrors(consoleErrors);
 
-async function login(page: Page, username: string, password: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel(/username|ชื่อผู้ใช้/i).fill(username);
-  await page.getByLabel(/password|รหัสผ่าน/i).fill(password);
-  await page.getByRole('button', { name: /log in|sign in|เข้าสู่ระบบ/i }).click();
-  await page.waitForURL(`${server.url}/playground`);
-}
+const login = (page: Page, username: string, password: string) => signIn(page, server.url, username, password);
 
 /** 1234.5 as the pages show money: 1,234.50 */
 const money = (amount: string) => {
