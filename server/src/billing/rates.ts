@@ -101,33 +101,21 @@ export interface RateChangeImpact {
   unbilledAfter: UsageBucket;
 }
 
-/** A preview's transaction ends by throwing this, so that the rate it wrote is not kept. */
-class DryRun extends Error {
-  constructor(readonly impact: RateChangeImpact) {
-    super('rate change preview');
-  }
-}
-
 /**
- * The impact updateRate would have now, changing nothing: the new rate is written in a transaction that is rolled
- * back, so before and after are the ledger's own pricing of the same jobs.
+ * The impact updateRate would have now, changing nothing: the tier's unbilled jobs priced at the ledger's rates and
+ * at the same rates with this one changed, by the same pricing updateRate's totals use. Both are reads (on the
+ * reader thread where the ledger has one), so a preview holds no write lock while it sums a large ledger. A sync
+ * that commits between the two reads moves both figures; the change itself prices whatever is unbilled when it runs.
  */
 export async function previewRate(db: Db, input: RateUpdate, defaultTier = 'mu'): Promise<RateChangeImpact> {
   const { tier, next } = checkUpdate(input);
-  try {
-    await db.$transaction(async (tx) => {
-      const old = await tx.rate.findUnique({ where: { tier } });
-      const unbilledBefore = (await unbilledOfTier(tx, tier, defaultTier)) ?? EMPTY_BUCKET;
-      await tx.rate.upsert({ where: { tier }, create: { tier, ...next }, update: next });
-      const unbilledAfter = (await unbilledOfTier(tx, tier, defaultTier)) ?? EMPTY_BUCKET;
-      const current = old ? { cpuPerHour: old.cpuPerHour, gpuPerHour: old.gpuPerHour, memGBPerHour: old.memGBPerHour } : null;
-      throw new DryRun({ tier, current, next, unbilledBefore, unbilledAfter });
-    }, { timeout: 120_000 });
-  } catch (error) {
-    if (error instanceof DryRun) return error.impact;
-    throw error;
-  }
-  throw new Error('a rate preview committed');
+  const rates = await db.rate.findMany();
+  const old = rates.find((r) => r.tier === tier);
+  const changed = [...rates.filter((r) => r.tier !== tier), { tier, ...next }];
+  const unbilledBefore = (await unbilledOfTier(db, tier, defaultTier, rates)) ?? EMPTY_BUCKET;
+  const unbilledAfter = (await unbilledOfTier(db, tier, defaultTier, changed)) ?? EMPTY_BUCKET;
+  const current = old ? { cpuPerHour: old.cpuPerHour, gpuPerHour: old.gpuPerHour, memGBPerHour: old.memGBPerHour } : null;
+  return { tier, current, next, unbilledBefore, unbilledAfter };
 }
 
 export const rateHistory = (db: Db, tier?: string, take = 50) =>

@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import { Prisma, type Rate } from '../generated/prisma/client.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { dialect } from '../db/dialect.ts';
 import { readQuery } from '../db/reader.ts';
@@ -111,8 +111,10 @@ export async function pricedJobs(
   columns: Prisma.Sql[],
   source = Prisma.sql`"JobRecord" j`,
   components = false,
+  /** The rates to price at instead of the ledger's (a preview of a change). */
+  rateTable?: ReadonlyArray<Pick<Rate, 'tier' | 'cpuPerHour' | 'gpuPerHour' | 'memGBPerHour'>>,
 ) {
-  const rates = await db.rate.findMany();
+  const rates = rateTable ?? (await db.rate.findMany());
   const rateRows = rates.length === 0 ? Prisma.sql`SELECT NULL AS "tier", 0 AS "rc", 0 AS "rg", 0 AS "rm" WHERE 0` : Prisma.join(
     rates.map(
       (r) =>
@@ -164,10 +166,16 @@ export function usageBuckets(db: Db | Tx, filter: UsageFilter, groupBy: readonly
 }
 
 /** usageBuckets of the jobs `where` picks, a condition on the jobs (`j`) and their receipt items (`ri`). */
-async function bucketsWhere(db: Db | Tx, where: Prisma.Sql, groupBy: readonly UsageGroup[], defaultTier: string): Promise<UsageBucket[]> {
+async function bucketsWhere(
+  db: Db | Tx,
+  where: Prisma.Sql,
+  groupBy: readonly UsageGroup[],
+  defaultTier: string,
+  rates?: Parameters<typeof pricedJobs>[6],
+): Promise<UsageBucket[]> {
   const groups = [...new Set(groupBy)];
   const groupSql = (g: UsageGroup) => (g === 'tier' ? tierSql(defaultTier) : GROUP_SQL[g]);
-  const priced = await pricedJobs(db, defaultTier, where, groups.map((g) => Prisma.sql`${groupSql(g)} AS ${Prisma.raw(`"g_${g}"`)}`));
+  const priced = await pricedJobs(db, defaultTier, where, groups.map((g) => Prisma.sql`${groupSql(g)} AS ${Prisma.raw(`"g_${g}"`)}`), undefined, false, rates);
   const outerGroups = groups.map((g) => Prisma.raw(`"g_${g}"`));
   const rows = await readQuery(db, Prisma.sql`
     ${priced.with}
@@ -190,9 +198,17 @@ export function unbilledByUser(db: Db | Tx, users: readonly string[], defaultTie
   return bucketsWhere(db, Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND j."user" IN ${dialect.valuesOf(users)}`, ['user'], defaultTier);
 }
 
-/** The unbilled finished jobs priced at this tier (their owner's, or the default for someone without a row), as one bucket. */
-export async function unbilledOfTier(db: Db | Tx, tier: string, defaultTier = 'mu'): Promise<UsageBucket | undefined> {
-  const [bucket] = await bucketsWhere(db, Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND ${tierSql(defaultTier)} = ${tier}`, [], defaultTier);
+/**
+ * The unbilled finished jobs priced at this tier (their owner's, or the default for someone without a row), as one
+ * bucket: at the ledger's rates, or at `rates` given instead.
+ */
+export async function unbilledOfTier(
+  db: Db | Tx,
+  tier: string,
+  defaultTier = 'mu',
+  rates?: Parameters<typeof pricedJobs>[6],
+): Promise<UsageBucket | undefined> {
+  const [bucket] = await bucketsWhere(db, Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND ${tierSql(defaultTier)} = ${tier}`, [], defaultTier, rates);
   return bucket;
 }
 
