@@ -4,6 +4,7 @@ import { systemMeta, verifyAuditChain } from './audit/recorder.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { syncJobs } from './jobs/sync.ts';
+import { progressWriter } from './jobs/sync-progress.ts';
 import { newPubSub } from './pubsub.ts';
 import { createServices } from './services.ts';
 
@@ -40,17 +41,28 @@ async function main(argv: string[]) {
       const to = date(values.to, 'to', new Date());
       const services = createServices({ db, config, pubsub: newPubSub() });
       const started = performance.now();
-      console.log(`syncing ${from.toISOString()} .. ${to.toISOString()}`);
-      const run = await syncJobs(db, services.sources, { from, to, trigger: 'cli' }, systemMeta(`cli:${process.env.USER ?? 'unknown'}`), services.slurmTimeoutMs, (p) => {
-        if (p.fetched) {
-          for (const a of p.fetched.attempts as Array<{ source: string; ok: boolean; reason?: string; ms: number }>) {
-            console.log(`  ${a.source}: ${a.ok ? 'ok' : `skipped (${a.reason})`} in ${a.ms} ms`);
+      console.log(`syncing ${from.toISOString()} .. ${to.toISOString()} in chunks of ${config.sync.chunkHours} h`);
+      // Progress goes to stderr: stdout stays the run's summary for scripts.
+      const progress = progressWriter(process.stderr);
+      let resumed = false;
+      const run = await syncJobs(
+        db,
+        services.sources,
+        { from, to, trigger: 'cli', chunkHours: config.sync.chunkHours },
+        systemMeta(`cli:${process.env.USER ?? 'unknown'}`),
+        services.slurmTimeoutMs,
+        (p) => {
+          if (p.resumedFrom && !resumed) {
+            resumed = true;
+            console.error(`  resuming after ${p.resumedFrom.toISOString()}: an earlier sync from ${from.toISOString()} stopped there`);
           }
-          console.log(`  fetched ${p.fetched.jobs} jobs from ${p.fetched.source}`);
-        }
-        if (p.stored !== undefined) process.stdout.write(`\r  stored ${p.stored} jobs`);
-      }, config.auth.defaultTier);
-      process.stdout.write('\n');
+          progress.update(p);
+        },
+        config.auth.defaultTier,
+      ).finally(() => progress.end());
+      for (const a of JSON.parse(run.attempts) as Array<{ source: string; ok: boolean; reason?: string; ms: number; count?: number }>) {
+        console.log(`  ${a.source}: ${a.ok ? 'ok' : `not always (${a.reason})`}, ${a.count ?? 0} jobs in ${a.ms} ms`);
+      }
       console.log(`done: ${run.jobCount} jobs from ${run.source} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       if (run.partialReason) console.warn(`partial: ${run.partialReason}`);
       return 0;

@@ -38,7 +38,7 @@ export interface Config {
     } | null;
     timeoutMs: number;
   };
-  sync: { intervalSec: number; lookbackSec: number; initialDays: number | null };
+  sync: { intervalSec: number; lookbackSec: number; initialDays: number | null; chunkHours: number };
   auth: {
     pamService: string;
     pamEnabled: boolean;
@@ -197,6 +197,8 @@ export function loadConfig(env: Env = process.env): Config {
       lookbackSec: int(env, 'SYNC_LOOKBACK_SEC', 2 * 86400),
       // The first sync of a new installation reaches this far back; the demo's fixed data set is loaded whole.
       initialDays: demo && !env.SYNC_INITIAL_DAYS ? null : int(env, 'SYNC_INITIAL_DAYS', 365, 1),
+      // Each chunk of a sync's window is one sacct call or REST request, and is recorded as done on its own.
+      chunkHours: int(env, 'SYNC_CHUNK_HOURS', 24, 1),
     },
     auth: {
       pamService: env.PAM_SERVICE || 'login',

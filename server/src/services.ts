@@ -114,7 +114,7 @@ export function createServices({ db, config, pubsub }: ServiceDeps) {
     },
     sync: {
       run: (from: Date, to: Date, meta: RequestMeta) =>
-        syncJobs(db, sources, { from, to, trigger: 'admin' }, meta, slurmTimeoutMs, undefined, config.auth.defaultTier),
+        syncJobs(db, sources, { from, to, trigger: 'admin', chunkHours: config.sync.chunkHours }, meta, slurmTimeoutMs, undefined, config.auth.defaultTier),
       latest: async (range: { from?: Date | null; to?: Date | null }) => latestSync(db, range),
     },
   };

@@ -26,7 +26,15 @@ export function createSyncScheduler({ db, config, sources, log, now = () => new 
     running = (async () => {
       try {
         const window = await nextWindow(db, config.sync.lookbackSec, config.sync.initialDays, now());
-        const run = await syncJobs(db, sources, { ...window, trigger }, systemMeta(), config.sources.timeoutMs, undefined, config.auth.defaultTier);
+        const run = await syncJobs(
+          db,
+          sources,
+          { ...window, trigger, chunkHours: config.sync.chunkHours },
+          systemMeta(),
+          config.sources.timeoutMs,
+          undefined,
+          config.auth.defaultTier,
+        );
         log.info({ source: run.source, jobs: run.jobCount }, 'jobs synced');
         await pruneThrottle(db, now(), config.auth.throttle);
         await db.session.deleteMany({ where: { expiresAt: { lt: now() } } });

@@ -8,6 +8,8 @@ import { createInterface } from 'node:readline';
 
 export interface ExecResult {
   lines: AsyncIterable<string>;
+  /** stdout as it arrives, for readers that split lines themselves (read either this or `lines`, not both). */
+  stdout?: AsyncIterable<Buffer>;
   /** `code` null when the process was killed (timeout) or could not start (`error` then says why). */
   done: Promise<{ code: number | null; stderr: string; signal?: string | null; error?: Error }>;
   kill?: () => void;
@@ -35,9 +37,13 @@ export const spawnExec: Exec = (cmd, args, { env, timeoutMs, signal }) => {
   child.stderr.on('data', (chunk: string) => {
     if (stderr.length < STDERR_LIMIT) stderr += chunk;
   });
-  const rl = createInterface({ input: child.stdout, crlfDelay: Infinity });
-  // Take the iterator now: readline drops lines emitted before its async iterator exists.
-  const iterator = rl[Symbol.asyncIterator]();
+  // Made on first use, so a reader of `stdout` gets every byte; stdout stays paused until one of them reads.
+  let iterator: AsyncIterator<string> | null = null;
+  const lines = () => {
+    // Take the iterator at once: readline drops lines emitted before its async iterator exists.
+    iterator ??= createInterface({ input: child.stdout, crlfDelay: Infinity })[Symbol.asyncIterator]();
+    return iterator;
+  };
   const done = new Promise<Awaited<ExecResult['done']>>((resolve) => {
     let error: Error | undefined;
     child.on('error', (err) => {
@@ -45,5 +51,5 @@ export const spawnExec: Exec = (cmd, args, { env, timeoutMs, signal }) => {
     });
     child.on('close', (code, sig) => resolve({ code, signal: sig, stderr, error }));
   });
-  return { lines: { [Symbol.asyncIterator]: () => iterator }, done, kill: () => child.kill('SIGKILL') };
+  return { lines: { [Symbol.asyncIterator]: lines }, stdout: child.stdout, done, kill: () => child.kill('SIGKILL') };
 };

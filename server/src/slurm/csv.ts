@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
-import { dedupeJobs, foldSacctRows, inQueryWindow, type SacctRow } from './normalize.ts';
+import { AdjacentDedupe, dedupeJobs, foldSacctRows, inQueryWindow, type SacctRow } from './normalize.ts';
 import type { JobSource } from './source.ts';
 import type { FetchJobsQuery, NormalizedJob } from './types.ts';
 import { SlurmSourceError } from './types.ts';
@@ -99,26 +99,44 @@ export interface CsvSourceOptions {
 }
 
 export function createCsvSource(opts: CsvSourceOptions): JobSource {
+  async function* streamJobs(q: FetchJobsQuery): AsyncGenerator<NormalizedJob[]> {
+    let input: CsvInput;
+    if (opts.readFile) {
+      try {
+        input = await opts.readFile(opts.path);
+      } catch (err) {
+        throw new SlurmSourceError('csv', `cannot read ${opts.path}: ${(err as Error).message}`, { cause: err });
+      }
+    } else {
+      input = createReadStream(opts.path);
+    }
+    const dedupe = new AdjacentDedupe();
+    let batch: NormalizedJob[] = [];
+    for await (const job of parseCsvJobs(input, { cluster: opts.cluster, where: opts.path })) {
+      // The configured name labels jobs from every source (restd and sacct do the same), so a
+      // job has one billing key whichever source served it.
+      if (!inQueryWindow(job, q)) continue;
+      const done = dedupe.push({ ...job, cluster: opts.cluster });
+      if (done) batch.push(done);
+      if (batch.length >= CSV_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    const last = dedupe.end();
+    if (last) batch.push(last);
+    if (batch.length) yield batch;
+  }
   return {
     name: 'csv',
+    wholeWindow: true,
+    streamJobs,
     async fetchJobs(q: FetchJobsQuery): Promise<NormalizedJob[]> {
-      let input: CsvInput;
-      if (opts.readFile) {
-        try {
-          input = await opts.readFile(opts.path);
-        } catch (err) {
-          throw new SlurmSourceError('csv', `cannot read ${opts.path}: ${(err as Error).message}`, { cause: err });
-        }
-      } else {
-        input = createReadStream(opts.path);
-      }
       const jobs: NormalizedJob[] = [];
-      for await (const job of parseCsvJobs(input, { cluster: opts.cluster, where: opts.path })) {
-        // The configured name labels jobs from every source (restd and sacct do the same), so a
-        // job has one billing key whichever source served it.
-        if (inQueryWindow(job, q)) jobs.push({ ...job, cluster: opts.cluster });
-      }
+      for await (const batch of streamJobs(q)) jobs.push(...batch);
       return dedupeJobs(jobs);
     },
   };
 }
+
+const CSV_BATCH = 1000;

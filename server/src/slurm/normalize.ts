@@ -29,8 +29,19 @@ export function neverAllocated(job: Pick<NormalizedJob, 'state' | 'allocTres' | 
   return isFinishedState(job.state) && job.elapsedSeconds === 0 && Object.keys(job.allocTres).length === 0;
 }
 
+const SACCT_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/;
+
 /** sacct/CSV time text → UTC Date. sacct runs with TZ=UTC so its `YYYY-MM-DDTHH:MM:SS` has no zone. */
 export function parseSlurmTime(text: string | null | undefined): Date | null {
+  // sacct's own form, read field by field: a million jobs are three million of these.
+  if (text && text.length === 19 && SACCT_TIME.test(text)) {
+    const day = Number(text.slice(8, 10));
+    const hour = Number(text.slice(11, 13));
+    const ms = Date.UTC(Number(text.slice(0, 4)), Number(text.slice(5, 7)) - 1, day, hour, Number(text.slice(14, 16)), Number(text.slice(17, 19)));
+    const d = new Date(ms);
+    // Out-of-range fields (month 13) roll over in Date.UTC: leave those to the general reading below.
+    if (d.getUTCDate() === day && d.getUTCHours() === hour) return d;
+  }
   const s = (text ?? '').trim();
   if (!s || /^(unknown|none|n\/a)$/i.test(s)) return null;
   const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(s) ? `${s}Z` : s;
@@ -82,28 +93,50 @@ interface PendingJob {
  * again would double count), else the sum of finished steps (a CSV export may carry only step CPU).
  */
 export async function* foldSacctRows(rows: AsyncIterable<SacctRow>, opts: FoldOptions): AsyncGenerator<NormalizedJob> {
-  let current: PendingJob | null = null;
-  let rowNo = 0;
-  const finish = (p: PendingJob): NormalizedJob => {
-    p.job.totalCpuSeconds = p.lineCpu > 0 ? p.lineCpu : p.stepCpu;
-    return p.job;
-  };
+  const folder = new SacctRowFolder(opts);
   for await (const row of rows) {
-    rowNo++;
+    const job = folder.push(row);
+    if (job) yield job;
+  }
+  const last = folder.end();
+  if (last) yield last;
+}
+
+/** The fold of foldSacctRows as a synchronous state machine, so a parser can fold a whole batch of lines at once. */
+export class SacctRowFolder {
+  private current: PendingJob | null = null;
+  private rowNo = 0;
+  constructor(private readonly opts: FoldOptions) {}
+
+  /** Takes the next row; returns the job it finished (the one before it), if any. */
+  push(row: SacctRow): NormalizedJob | null {
+    this.rowNo++;
     const jobId = (row.JobID ?? '').trim();
-    if (!jobId) throw new SlurmSourceError(opts.source, `${opts.where}: row ${rowNo} has no JobID`);
+    if (!jobId) throw new SlurmSourceError(this.opts.source, `${this.opts.where}: row ${this.rowNo} has no JobID`);
     const parent = stepParent(jobId);
+    const current = this.current;
     if (parent !== null) {
       // A step whose job line is not the current one (filtered out, or out of order) is not billable on its own.
       if (current && current.job.jobId === parent && isFinishedState(baseState(row.State))) {
         current.stepCpu += parseElapsed(row.TotalCPU);
       }
-      continue;
+      return null;
     }
-    if (current) yield finish(current);
-    current = { job: rowToJob(row, jobId, rowNo, opts), lineCpu: parseElapsed(row.TotalCPU), stepCpu: 0 };
+    this.current = { job: rowToJob(row, jobId, this.rowNo, this.opts), lineCpu: parseElapsed(row.TotalCPU), stepCpu: 0 };
+    return current ? finishJob(current) : null;
   }
-  if (current) yield finish(current);
+
+  /** The last job, once the rows have ended. */
+  end(): NormalizedJob | null {
+    const current = this.current;
+    this.current = null;
+    return current ? finishJob(current) : null;
+  }
+}
+
+function finishJob(p: PendingJob): NormalizedJob {
+  p.job.totalCpuSeconds = p.lineCpu > 0 ? p.lineCpu : p.stepCpu;
+  return p.job;
 }
 
 function rowToJob(row: SacctRow, jobId: string, rowNo: number, opts: FoldOptions): NormalizedJob {
@@ -143,6 +176,32 @@ export function dedupeJobs(jobs: readonly NormalizedJob[]): NormalizedJob[] {
     if (!seen || runOrder(job) >= runOrder(seen)) byKey.set(key, job);
   }
   return [...byKey.values()];
+}
+
+/**
+ * dedupeJobs for a stream whose records of one job are adjacent (sacct prints a job's runs together; a CSV export
+ * made from it keeps them so): holds one job, not the window. A job seen again later (in the next chunk of a sync)
+ * replaces the stored record, which is then the newer view of it.
+ */
+export class AdjacentDedupe {
+  private held: NormalizedJob | null = null;
+
+  /** Takes the next job; returns the one before it once it is known to be the last of its key. */
+  push(job: NormalizedJob): NormalizedJob | null {
+    const held = this.held;
+    if (held && held.jobId === job.jobId && held.cluster === job.cluster) {
+      if (runOrder(job) >= runOrder(held)) this.held = job;
+      return null;
+    }
+    this.held = job;
+    return held;
+  }
+
+  end(): NormalizedJob | null {
+    const held = this.held;
+    this.held = null;
+    return held;
+  }
 }
 
 function runOrder(job: NormalizedJob): number {

@@ -253,21 +253,28 @@ export function createRestdSource(opts: RestdOptions): RestdSource {
     );
   }
 
+  async function fetchJobs(q: FetchJobsQuery, ctx?: SourceContext): Promise<NormalizedJob[]> {
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    const signal = ctx?.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+    const wasCached = cached !== null;
+    const target = await discover(signal);
+    try {
+      return await query(target, q, signal);
+    } catch (err) {
+      if (!(err instanceof RestdError && err.kind === 'not-offered') || opts.version || !wasCached) throw err;
+      cached = null; // the daemon was upgraded or reconfigured since discovery
+      return query(await discover(signal), q, signal);
+    }
+  }
+
   return {
     name: 'restd',
     discover,
-    async fetchJobs(q: FetchJobsQuery, ctx?: SourceContext): Promise<NormalizedJob[]> {
-      const timeout = AbortSignal.timeout(opts.timeoutMs);
-      const signal = ctx?.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
-      const wasCached = cached !== null;
-      const target = await discover(signal);
-      try {
-        return await query(target, q, signal);
-      } catch (err) {
-        if (!(err instanceof RestdError && err.kind === 'not-offered') || opts.version || !wasCached) throw err;
-        cached = null; // the daemon was upgraded or reconfigured since discovery
-        return query(await discover(signal), q, signal);
-      }
+    fetchJobs,
+    // One answer is one JSON document, parsed whole: a sync asks for a chunk of its window at a time, so only that
+    // chunk's answer is held.
+    async *streamJobs(q: FetchJobsQuery, ctx?: SourceContext): AsyncGenerator<NormalizedJob[]> {
+      yield await fetchJobs(q, ctx);
     },
   };
 }

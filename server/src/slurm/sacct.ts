@@ -1,5 +1,6 @@
+import { StringDecoder } from 'node:string_decoder';
 import { type Exec, type ExecResult, spawnExec } from '../lib/exec.ts';
-import { dedupeJobs, foldSacctRows, type SacctRow } from './normalize.ts';
+import { AdjacentDedupe, dedupeJobs, SacctRowFolder, type SacctRow } from './normalize.ts';
 import type { JobSource, SourceContext } from './source.ts';
 import type { FetchJobsQuery, NormalizedJob } from './types.ts';
 import { SlurmSourceError } from './types.ts';
@@ -81,53 +82,124 @@ export async function* parseSacctStream(
   lines: AsyncIterable<string> | Iterable<string>,
   opts: SacctParseOptions = {},
 ): AsyncGenerator<NormalizedJob> {
-  yield* foldSacctRows(sacctRows(lines, opts), { source: 'sacct', cluster: opts.cluster, where: 'sacct output' });
+  const parser = new SacctParser(opts);
+  const out: NormalizedJob[] = [];
+  for await (const line of lines) {
+    parser.line(line, out);
+    if (out.length) yield* out.splice(0);
+  }
+  parser.end(out);
+  yield* out;
 }
 
-async function* sacctRows(lines: AsyncIterable<string> | Iterable<string>, opts: SacctParseOptions): AsyncGenerator<SacctRow> {
-  let fields: readonly string[] | null = opts.fields ?? null;
-  let delimiter = opts.delimiter ?? null;
-  // One row of look-ahead: a line after it with too few fields is the rest of its JobName (a newline in the name).
-  let held: string[] | null = null;
-  let lineNo = 0;
-  const toRow = (parts: string[]): SacctRow => {
-    const row: SacctRow = {};
-    fields!.forEach((f, i) => {
-      row[f] = parts[i];
-    });
-    return row;
-  };
-  for await (const rawLine of lines) {
-    lineNo++;
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-    if (!fields) {
-      if (!line.trim()) continue;
-      delimiter ??= line.includes('\x1f') ? '\x1f' : '|';
-      fields = line.split(delimiter).map((f) => f.trim());
-      if (!fields.includes('JobID')) {
-        throw new SlurmSourceError('sacct', `sacct output: the header has no JobID field (line ${lineNo}: "${line.slice(0, 80)}")`);
-      }
+/**
+ * sacct's stdout as it arrives (Buffers, or text) → jobs, a batch per piece of input. The lines of each piece are
+ * split and parsed synchronously, so a million jobs cost no per-line promise; a line cut between two pieces is
+ * carried to the next, and a UTF-8 character cut between two Buffers is decoded whole.
+ */
+export async function* parseSacctChunks(
+  chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+  opts: SacctParseOptions = {},
+): AsyncGenerator<NormalizedJob[]> {
+  const parser = new SacctParser(opts);
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of chunks) {
+    const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    const last = text.lastIndexOf('\n');
+    if (last < 0) {
+      rest = text;
       continue;
     }
-    delimiter ??= '|';
-    if (!line) continue;
-    const nameLast = fields[fields.length - 1] === 'JobName';
+    const lines = text.split('\n');
+    rest = lines.pop()!;
+    const batch: NormalizedJob[] = [];
+    for (const line of lines) parser.line(line, batch);
+    if (batch.length) yield batch;
+  }
+  rest += decoder.end();
+  const batch: NormalizedJob[] = [];
+  if (rest) parser.line(rest, batch);
+  parser.end(batch);
+  if (batch.length) yield batch;
+}
+
+/** Lines → rows → jobs as one synchronous state machine: the header, the held row of look-ahead, the job being folded. */
+class SacctParser {
+  private fields: readonly string[] | null;
+  private delimiter: string | null;
+  private nameLast = false;
+  // One row of look-ahead: a line after it with too few fields is the rest of its JobName (a newline in the name).
+  private held: string[] | null = null;
+  private lineNo = 0;
+  private stepAt: { jobId: number; state: number; totalCpu: number } | undefined;
+  private readonly folder: SacctRowFolder;
+
+  constructor(opts: SacctParseOptions) {
+    this.fields = opts.fields ?? null;
+    this.delimiter = opts.delimiter ?? null;
+    if (this.fields) this.nameLast = this.fields[this.fields.length - 1] === 'JobName';
+    this.folder = new SacctRowFolder({ source: 'sacct', cluster: opts.cluster, where: 'sacct output' });
+  }
+
+  /** One line (without its `\n`); a job it finishes is pushed to `out`. */
+  line(rawLine: string, out: NormalizedJob[]): void {
+    this.lineNo++;
+    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    const fields = this.fields;
+    if (!fields) {
+      if (!line.trim()) return;
+      this.delimiter ??= line.includes('\x1f') ? '\x1f' : '|';
+      this.fields = line.split(this.delimiter).map((f) => f.trim());
+      if (!this.fields.includes('JobID')) {
+        throw new SlurmSourceError('sacct', `sacct output: the header has no JobID field (line ${this.lineNo}: "${line.slice(0, 80)}")`);
+      }
+      this.nameLast = this.fields[this.fields.length - 1] === 'JobName';
+      return;
+    }
+    const delimiter = (this.delimiter ??= '|');
+    if (!line) return;
     const parts = line.split(delimiter);
     if (parts.length < fields.length) {
-      if (held && nameLast) {
-        held[held.length - 1] += `\n${line}`;
-        continue;
+      if (this.held && this.nameLast) {
+        this.held[this.held.length - 1] += `\n${line}`;
+        return;
       }
-      throw fieldCountError(lineNo, parts.length, fields.length);
+      throw fieldCountError(this.lineNo, parts.length, fields.length);
     }
     if (parts.length > fields.length) {
-      if (!nameLast) throw fieldCountError(lineNo, parts.length, fields.length);
+      if (!this.nameLast) throw fieldCountError(this.lineNo, parts.length, fields.length);
       parts.splice(fields.length - 1, parts.length, parts.slice(fields.length - 1).join(delimiter));
     }
-    if (held) yield toRow(held);
-    held = parts;
+    if (this.held) this.row(this.held, out);
+    this.held = parts;
   }
-  if (held) yield toRow(held);
+
+  /** The input has ended: the held row and the last job. */
+  end(out: NormalizedJob[]): void {
+    if (this.held) this.row(this.held, out);
+    this.held = null;
+    const last = this.folder.end();
+    if (last) out.push(last);
+  }
+
+  private row(parts: string[], out: NormalizedJob[]): void {
+    const fields = this.fields!;
+    if (this.stepAt === undefined) {
+      const at = (name: string) => fields.indexOf(name);
+      this.stepAt = { jobId: at('JobID'), state: at('State'), totalCpu: at('TotalCPU') };
+    }
+    // Three lines in four are steps, and a step counts only for its CPU time: no full row for them.
+    const { jobId, state, totalCpu } = this.stepAt;
+    if (parts[jobId].includes('.')) {
+      this.folder.push({ JobID: parts[jobId], State: state < 0 ? undefined : parts[state], TotalCPU: totalCpu < 0 ? undefined : parts[totalCpu] });
+      return;
+    }
+    const row: SacctRow = {};
+    for (let i = 0; i < fields.length; i++) row[fields[i]] = parts[i];
+    const job = this.folder.push(row);
+    if (job) out.push(job);
+  }
 }
 
 function fieldCountError(lineNo: number, got: number, want: number): SlurmSourceError {
@@ -137,7 +209,7 @@ function fieldCountError(lineNo: number, got: number, want: number): SlurmSource
 /** Whole sacct output as text → jobs (tests, recorded captures). */
 export async function parseSacctText(text: string, opts: SacctParseOptions = {}): Promise<NormalizedJob[]> {
   const jobs: NormalizedJob[] = [];
-  for await (const job of parseSacctStream(text.split('\n'), opts)) jobs.push(job);
+  for await (const batch of parseSacctChunks([text], opts)) jobs.push(...batch);
   return jobs;
 }
 
@@ -152,29 +224,56 @@ export interface SacctSourceOptions {
 export function createSacctSource(opts: SacctSourceOptions): JobSource {
   const exec = opts.exec ?? spawnExec;
   const cmd = opts.sacctPath ?? 'sacct';
-  return {
-    name: 'sacct',
-    async fetchJobs(q: FetchJobsQuery, ctx?: SourceContext): Promise<NormalizedJob[]> {
-      const args = sacctArgs(q, { allUsers: opts.allUsers });
-      // SLURM_TIME_FORMAT would change how sacct prints times; TZ=UTC makes -S/-E and the output UTC.
-      const env = { TZ: 'UTC', SLURM_TIME_FORMAT: 'standard' };
-      const run = exec(cmd, args, { env, timeoutMs: opts.timeoutMs, signal: ctx?.signal });
-      const jobs: NormalizedJob[] = [];
+  async function* streamJobs(q: FetchJobsQuery, ctx?: SourceContext): AsyncGenerator<NormalizedJob[]> {
+    const args = sacctArgs(q, { allUsers: opts.allUsers });
+    // SLURM_TIME_FORMAT would change how sacct prints times; TZ=UTC makes -S/-E and the output UTC.
+    const env = { TZ: 'UTC', SLURM_TIME_FORMAT: 'standard' };
+    const run = exec(cmd, args, { env, timeoutMs: opts.timeoutMs, signal: ctx?.signal });
+    // A job's runs are adjacent in sacct's output (without --duplicates, only its latest run is printed at all).
+    const dedupe = new AdjacentDedupe();
+    const keep = (job: NormalizedJob | null, out: NormalizedJob[]) => {
+      if (job && (!q.user || job.user === q.user)) out.push(job);
+    };
+    let finished = false;
+    try {
       try {
-        for await (const job of parseSacctStream(run.lines, { cluster: opts.cluster })) {
-          if (!q.user || job.user === q.user) jobs.push(job);
+        for await (const batch of parseSacctChunks(run.stdout ?? linesAsText(run.lines), { cluster: opts.cluster })) {
+          const out: NormalizedJob[] = [];
+          for (const job of batch) keep(dedupe.push(job), out);
+          if (out.length) yield out;
         }
       } catch (err) {
         run.kill?.();
         const end = await run.done;
+        finished = true;
         if (end.code !== 0) throw exitError(cmd, end, opts.timeoutMs, err);
         throw err;
       }
       const end = await run.done;
+      finished = true;
       if (end.code !== 0) throw exitError(cmd, end, opts.timeoutMs);
+      const out: NormalizedJob[] = [];
+      keep(dedupe.end(), out);
+      if (out.length) yield out;
+    } finally {
+      // The reader stopped early (a later failure, or the cascade's timeout): sacct must not run on.
+      if (!finished) run.kill?.();
+    }
+  }
+  return {
+    name: 'sacct',
+    streamJobs,
+    async fetchJobs(q: FetchJobsQuery, ctx?: SourceContext): Promise<NormalizedJob[]> {
+      const jobs: NormalizedJob[] = [];
+      for await (const batch of streamJobs(q, ctx)) jobs.push(...batch);
       return dedupeJobs(jobs);
     },
   };
+}
+
+/** An exec that gives only lines (a test's fake) read as text pieces. */
+async function* linesAsText(lines: AsyncIterable<string>): AsyncGenerator<string> {
+  for await (const line of lines) yield `${line}\n`;
 }
 
 function exitError(cmd: string, end: Awaited<ExecResult['done']>, timeoutMs: number, cause?: unknown): SlurmSourceError {

@@ -30,7 +30,7 @@ export function parseTresString(text: string | null | undefined): TresMap {
     const eq = part.lastIndexOf('=');
     if (eq <= 0) continue;
     const key = part.slice(0, eq).trim();
-    const value = parseTresValue(part.slice(eq + 1).trim(), /^(fs|ic)\//.test(key) ? 1024 ** 2 : 1);
+    const value = parseTresValue(part.slice(eq + 1).trim(), key.startsWith('fs/') || key.startsWith('ic/') ? 1024 ** 2 : 1);
     if (key && value !== null) out[key] = value;
   }
   return out;
