@@ -23,7 +23,10 @@ import { writeSacctFile } from './sacct-file.ts';
 const CLUSTER = 'bench';
 const NOW = new Date('2026-11-26T00:00:00Z');
 
+// `pnpm bench -- --jobs N` hands the script its `--` too.
+const argv = process.argv.slice(2);
 const { values } = parseArgs({
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     jobs: { type: 'string', default: '100000' },
     keep: { type: 'boolean', default: false },
