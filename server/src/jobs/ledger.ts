@@ -147,3 +147,11 @@ export function oversizedReason(job: NormalizedJob): string | null {
 }
 
 export type JobRecordRow = Awaited<ReturnType<Db['jobRecord']['findFirstOrThrow']>>;
+
+/** Who has finished jobs ending in this window, per cluster: what a partial view of it would be missing. */
+export async function ledgerUsersIn(db: Db, window: { from: Date; to: Date }): Promise<Array<{ user: string; cluster: string }>> {
+  // DISTINCT in SQL: Prisma's `distinct` reads every job of the window and drops the repeats in memory.
+  return db.$queryRaw<Array<{ user: string; cluster: string }>>`
+    SELECT DISTINCT "user", "cluster" FROM "JobRecord"
+    WHERE "end" >= ${dialect.instant(window.from)} AND "end" < ${dialect.instant(window.to)}`;
+}

@@ -5,7 +5,7 @@ import { type Attempt, streamJobs } from '../slurm/cascade.ts';
 import type { JobSource, SkippedSource } from '../slurm/source.ts';
 import type { NormalizedJob, SourceName } from '../slurm/types.ts';
 import { type Chunk, chunkWindow, HOUR_MS } from './chunks.ts';
-import { upsertJobs } from './ledger.ts';
+import { ledgerUsersIn, upsertJobs } from './ledger.ts';
 
 export interface SyncRequest {
   from: Date;
@@ -298,13 +298,6 @@ async function resumePoint(db: Db, req: SyncRequest): Promise<Date | null> {
  * is purged, and a window query returns every job that ran in it, so each of these users should be in a complete
  * answer.
  */
-async function ledgerUsersIn(db: Db, window: { from: Date; to: Date }): Promise<Array<{ user: string; cluster: string }>> {
-  return db.jobRecord.findMany({
-    where: { end: { gte: window.from, lt: window.to } },
-    select: { user: true, cluster: true },
-    distinct: ['user', 'cluster'],
-  });
-}
 
 const MAX_NAMED_USERS = 10;
 
