@@ -1,9 +1,33 @@
 import type Database from 'better-sqlite3';
-import { connectionOf, type Db, type Tx } from './client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { connectionOf, type Db, transactionConnection, type Tx } from './client.ts';
 import { dialect } from './dialect.ts';
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/** A prepared statement per SQL text and connection: the adapter prepares each statement anew every time it runs. */
+function prepared(connection: Database.Database, sql: string): Database.Statement {
+  let cache = statements.get(connection);
+  if (!cache) statements.set(connection, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) cache.set(sql, (statement = connection.prepare(sql)));
+  return statement;
+}
+
+/** A value as the adapter would bind it: booleans as 1 and 0, instants as the ledger's text. */
+const bindable = (v: unknown) => (typeof v === 'boolean' ? Number(v) : v instanceof Date ? dialect.instant(v) : v === undefined ? null : v);
+
+/**
+ * Runs a writing statement inside the transaction `tx`: on SQLite as a statement prepared once on the connection
+ * the transaction holds (the rollups run the same few statements for every chunk of a sync), elsewhere through
+ * Prisma. Returns how many rows it changed.
+ */
+export async function execute(tx: Tx | Db, sql: Prisma.Sql): Promise<number> {
+  const connection = transactionConnection(tx);
+  if (!connection) return tx.$executeRaw(sql);
+  return prepared(connection, sql.sql).run(sql.values.map(bindable)).changes;
+}
 
 /**
  * Inserts `rows` into `table`, replacing the row of an existing `key` except for the `keep` columns, inside the
@@ -28,10 +52,7 @@ export async function upsertRows(
   const updated = columns.filter((c) => c !== key && !keep.includes(c));
   const sql = `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
   ON CONFLICT (${quote(key)}) DO UPDATE SET ${updated.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`;
-  let cache = statements.get(connection);
-  if (!cache) statements.set(connection, (cache = new Map()));
-  let statement = cache.get(sql);
-  if (!statement) cache.set(sql, (statement = connection.prepare(sql)));
+  const statement = prepared(connection, sql);
   if (!connection.inTransaction) throw new Error(`upsertRows(${table}) must run inside a transaction on its database`);
   for (const row of rows) statement.run(row.map((v) => (v === undefined ? null : v)));
 }

@@ -19,11 +19,16 @@ const migrationsDir = path.resolve(import.meta.dirname, '../../../prisma/migrati
  * answers RETRY_LATER instead of a driver error. Each transaction is a closed function of its
  * inputs, so running it again is safe; a single statement outside one waits on the busy timeout.
  */
-function retryingTransactions(client: PrismaClient): PrismaClient {
+function retryingTransactions(client: PrismaClient, slot: ConnectionSlot): PrismaClient {
   return new Proxy(client, {
     get(target, prop, receiver) {
       if (prop === '$transaction') {
-        return (...args: Parameters<PrismaClient['$transaction']>) => retryOnConflict(() => target.$transaction(...args));
+        return (...args: Parameters<PrismaClient['$transaction']>) => {
+          const [run, options] = args as [unknown, never];
+          // An interactive transaction's client is known as such, so statements can run on the connection it holds.
+          const body = typeof run === 'function' ? (tx: Tx) => (transactions.set(tx, slot), (run as (tx: Tx) => unknown)(tx)) : run;
+          return retryOnConflict(() => target.$transaction(body as never, options));
+        };
       }
       return Reflect.get(target, prop, receiver);
     },
@@ -37,12 +42,19 @@ export function openDatabase(databaseFile: string): Db {
   // busy timeout: concurrent writers (receipts, audit) wait for the lock instead of failing.
   const slot: ConnectionSlot = {};
   const adapter = serializedAdapter(new PrismaBetterSqlite3({ url: `file:${databaseFile}`, timeout: 10_000 }), slot);
-  const db = retryingTransactions(new PrismaClient({ adapter }));
+  const db = retryingTransactions(new PrismaClient({ adapter }), slot);
   connections.set(db, slot);
   return db;
 }
 
 const connections = new WeakMap<Db, ConnectionSlot>();
+const transactions = new WeakMap<Tx, ConnectionSlot>();
+
+/** The connection an interactive transaction `tx` holds, while it is open: a statement run on it is part of `tx`. */
+export function transactionConnection(tx: Tx | Db): Database.Database | undefined {
+  const connection = transactions.get(tx as Tx)?.connection as Database.Database | undefined;
+  return connection?.inTransaction ? connection : undefined;
+}
 
 /**
  * The better-sqlite3 connection under `db`, once it has connected: the one the adapter runs every query and

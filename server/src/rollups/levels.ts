@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../db/client.ts';
+import { execute } from '../db/bulk.ts';
 import { dialect } from '../db/dialect.ts';
 import { readQuery } from '../db/reader.ts';
 import { Prisma } from '../generated/prisma/client.ts';
@@ -70,7 +71,7 @@ async function coverYears(tx: Tx | Db, zone: string, years: number[]) {
   for (const { day } of have) firsts.delete(typeof day === 'string' ? day : dialect.instant(new Date(day)));
   for (const year of firsts.values()) {
     const rows = daysOfYear(year, zone).map((d) => [dialect.instant(new Date(d.day)), dialect.instant(new Date(d.month)), zone]);
-    await tx.$executeRaw(dialect.bulkUpsert('RollupCalendar', ['day', 'month', 'zone'], 'day', [], rows));
+    await execute(tx, dialect.bulkUpsert('RollupCalendar', ['day', 'month', 'zone'], 'day', [], rows));
   }
 }
 
@@ -89,10 +90,10 @@ async function gather(tx: Tx | Db, where: Prisma.Sql, sign: 1 | -1) {
   const measures = Prisma.raw(MEASURES.map((m) => `${sign < 0 ? '-' : ''}r."${m}" AS "${m}"`).join(', '));
   const select = Prisma.sql`SELECT ${q(CHANGE_COLUMNS, 'r.')}, ${measures} FROM "UsageRollup" r WHERE ${where}`;
   if (sign < 0) {
-    await tx.$executeRaw`DROP TABLE IF EXISTS "RollupChange"`;
-    await tx.$executeRaw`CREATE TEMPORARY TABLE "RollupChange" AS ${select}`;
+    await execute(tx, Prisma.sql`DROP TABLE IF EXISTS "RollupChange"`);
+    await execute(tx, Prisma.sql`CREATE TEMPORARY TABLE "RollupChange" AS ${select}`);
   } else {
-    await tx.$executeRaw`INSERT INTO "RollupChange" (${q(CHANGE_COLUMNS)}, ${q(MEASURES)}) ${select}`;
+    await execute(tx, Prisma.sql`INSERT INTO "RollupChange" (${q(CHANGE_COLUMNS)}, ${q(MEASURES)}) ${select}`);
   }
 }
 
@@ -109,38 +110,38 @@ async function applyChange(tx: Tx | Db, zone: string, net: boolean) {
   const rows = net
     ? Prisma.sql`SELECT ${q(CHANGE_COLUMNS, 'c.')}, ${sums} FROM "RollupChange" c GROUP BY ${q(CHANGE_COLUMNS, 'c.')} HAVING ${changed}`
     : Prisma.sql`SELECT * FROM "RollupChange"`;
-  await tx.$executeRaw`DROP TABLE IF EXISTS "RollupNet"`;
-  await tx.$executeRaw`
+  await execute(tx, Prisma.sql`DROP TABLE IF EXISTS "RollupNet"`);
+  await execute(tx, Prisma.sql`
     CREATE TEMPORARY TABLE "RollupNet" AS
     SELECT ${calendarOf(Prisma.sql`x."bucket"`, 'day')} AS "day", ${calendarOf(Prisma.sql`x."bucket"`, 'month')} AS "month", x.*
-    FROM (${rows}) x`;
+    FROM (${rows}) x`);
   const add = Prisma.raw(MEASURES.map((m) => `SUM(x."${m}")`).join(', '));
   const update = Prisma.raw(MEASURES.map((m) => `"${m}" = "${m}" + excluded."${m}"`).join(', '));
   for (const of of ['day', 'month'] as const) {
     const level = Prisma.raw(`x."${of}"`);
     const [table, keys] = of === 'day' ? ['UsageRollupDay', DAY_KEYS] : ['UsageRollupMonth', MONTH_KEYS];
-    await tx.$executeRaw`
+    await execute(tx, Prisma.sql`
       INSERT INTO ${Prisma.raw(`"${table}"`)} ("bucket", ${q(keys)}, ${q(MEASURES)})
       SELECT ${level}, ${q(keys, 'x.')}, ${add} FROM "RollupNet" x
       WHERE true
       GROUP BY ${level}, ${q(keys, 'x.')}
-      ON CONFLICT ("bucket", ${q(keys)}) DO UPDATE SET ${update}`;
+      ON CONFLICT ("bucket", ${q(keys)}) DO UPDATE SET ${update}`);
     const marginal = Prisma.raw(of === 'day' ? '"UsageMarginalDay"' : '"UsageMarginalMonth"');
     // One field at a time: each a plain grouping of the changed rows.
     for (const dim of MARGINAL_DIMS) {
       const value = dim ? Prisma.raw(`x."${dim}"`) : Prisma.sql`''`;
-      await tx.$executeRaw`
+      await execute(tx, Prisma.sql`
         INSERT INTO ${marginal} ("bucket", "dim", "value", "billed", ${q(MEASURES)})
         SELECT ${level}, ${dim}, ${value}, x."billed", ${add} FROM "RollupNet" x
         WHERE true
         GROUP BY ${level}, ${value}, x."billed"
-        ON CONFLICT ("dim", "bucket", "value", "billed") DO UPDATE SET ${update}`;
+        ON CONFLICT ("dim", "bucket", "value", "billed") DO UPDATE SET ${update}`);
     }
   }
   const [b] = await tx.$queryRaw<Array<{ lo: string | null; hi: string | null }>>`
     SELECT MIN("day") AS "lo", MAX("day") AS "hi" FROM "RollupNet" WHERE "jobs" < 0`;
-  await tx.$executeRaw`DROP TABLE "RollupNet"`;
-  await tx.$executeRaw`DROP TABLE "RollupChange"`;
+  await execute(tx, Prisma.sql`DROP TABLE "RollupNet"`);
+  await execute(tx, Prisma.sql`DROP TABLE "RollupChange"`);
   // Only rows a change took jobs away from can be left empty.
   if (!b?.lo || !b.hi) return;
   for (const [table, of] of [
@@ -151,9 +152,9 @@ async function applyChange(tx: Tx | Db, zone: string, net: boolean) {
   ] as const) {
     // The marginal tables are keyed by field first: naming every field keeps this a range of their key.
     const dims = table.startsWith('UsageMarginal') ? Prisma.sql`AND "dim" IN (${Prisma.join([...MARGINAL_DIMS])})` : Prisma.empty;
-    await tx.$executeRaw`
+    await execute(tx, Prisma.sql`
       DELETE FROM ${Prisma.raw(`"${table}"`)} WHERE "jobs" = 0 ${dims}
-        AND "bucket" >= ${calendarOf(Prisma.sql`${b.lo}`, of)} AND "bucket" <= ${calendarOf(Prisma.sql`${b.hi}`, of)}`;
+        AND "bucket" >= ${calendarOf(Prisma.sql`${b.lo}`, of)} AND "bucket" <= ${calendarOf(Prisma.sql`${b.hi}`, of)}`);
   }
 }
 
@@ -174,17 +175,17 @@ export async function levelsAfter(tx: Tx | Db, where: Prisma.Sql) {
 export async function rebuildLevels(tx: Tx | Db, zone: string) {
   if (!isTimeZone(zone)) throw new Error(`TIME_ZONE "${zone}" is not an IANA time zone`);
   for (const table of ['UsageRollupDay', 'UsageRollupMonth', 'UsageMarginalDay', 'UsageMarginalMonth']) {
-    await tx.$executeRaw`DELETE FROM ${Prisma.raw(`"${table}"`)}`;
+    await execute(tx, Prisma.sql`DELETE FROM ${Prisma.raw(`"${table}"`)}`);
   }
   const current = await zoneIn(tx);
   const [row] = await tx.$queryRaw<Array<{ n: number | bigint }>>`SELECT COUNT(*) AS "n" FROM "RollupCalendar"`;
   if (current !== zone || Number(row?.n ?? 0) === 0) {
-    await tx.$executeRaw`DELETE FROM "RollupCalendar"`;
+    await execute(tx, Prisma.sql`DELETE FROM "RollupCalendar"`);
     // The calendar records its zone even before the ledger has a job.
     await coverYears(tx, zone, [localYear(Date.now(), zone)]);
   }
-  await tx.$executeRaw`DROP TABLE IF EXISTS "RollupChange"`;
-  await tx.$executeRaw`CREATE TEMPORARY TABLE "RollupChange" AS SELECT ${q(CHANGE_COLUMNS)}, ${q(MEASURES)} FROM "UsageRollup"`;
+  await execute(tx, Prisma.sql`DROP TABLE IF EXISTS "RollupChange"`);
+  await execute(tx, Prisma.sql`CREATE TEMPORARY TABLE "RollupChange" AS SELECT ${q(CHANGE_COLUMNS)}, ${q(MEASURES)} FROM "UsageRollup"`);
   await applyChange(tx, zone, false);
 }
 

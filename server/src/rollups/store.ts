@@ -1,5 +1,6 @@
 import { pricedJobs, splitSum, tierSql } from '../billing/usage.ts';
 import type { Db, Tx } from '../db/client.ts';
+import { execute } from '../db/bulk.ts';
 import { dialect } from '../db/dialect.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { levelsAfter, levelsBefore, levelsInZone, rebuildLevels, zoneIn } from './levels.ts';
@@ -62,7 +63,7 @@ export async function rebuildRollups(tx: Tx | Db, defaultTier: string, scope: Ro
     where = Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND ${tier} = ${scope.unbilledOfTier}`;
   }
   if (scope !== 'all') await levelsBefore(tx, rows);
-  await tx.$executeRaw`DELETE FROM "UsageRollup" AS r WHERE ${rows}`;
+  await execute(tx, Prisma.sql`DELETE FROM "UsageRollup" AS r WHERE ${rows}`);
   const end = Prisma.sql`j."end"`;
   const priced = await pricedJobs(
     tx,
@@ -80,13 +81,13 @@ export async function rebuildRollups(tx: Tx | Db, defaultTier: string, scope: Ro
     source,
     true,
   );
-  await tx.$executeRaw`
+  await execute(tx, Prisma.sql`
     ${priced.with}
     INSERT INTO "UsageRollup" (${Prisma.raw(COLUMNS.map((c) => `"${c}"`).join(', '))})
     SELECT "g_bucket", "g_cluster", "g_user", "g_account", "g_partition", "g_state", "g_tier", "billed",
       COUNT(*), SUM("secs"), SUM("cpus" * "secs"), SUM("gpus" * "secs"), SUM("mem" * "secs"), SUM("cost"), SUM("cpuCost"), SUM("gpuCost")
     FROM ${priced.from}
-    GROUP BY "g_bucket", "g_cluster", "g_user", "g_account", "g_partition", "g_state", "g_tier", "billed"`;
+    GROUP BY "g_bucket", "g_cluster", "g_user", "g_account", "g_partition", "g_state", "g_tier", "billed"`);
   if (scope === 'all') await rebuildLevels(tx, await zoneIn(tx));
   else await levelsAfter(tx, rows);
 }
