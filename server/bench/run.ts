@@ -1,7 +1,7 @@
 // `pnpm bench [-- --jobs 100000] [--keep] [--ledger <kept dir>/ledger.db]`: how long a year of a large cluster takes to parse, sync, re-sync and
 // query. Everything runs on fresh files under the OS temp directory, removed afterwards unless --keep.
 import { fork } from 'node:child_process';
-import { appendFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -37,6 +37,7 @@ const { values } = parseArgs({
     // Internal: a child process that syncs the ledger from per-day capture files, so its peak memory is its own.
     'sync-child': { type: 'string' },
     days: { type: 'string' },
+    'sync-day': { type: 'string' },
   },
 });
 const jobCount = Number(values.jobs);
@@ -63,9 +64,10 @@ interface Synced {
 }
 
 /** Runs a whole sync of the 400-day window in a child process: the figures are of the sync alone. */
-function syncInChild(ledgerFile: string, days: string): Promise<Synced> {
+function syncInChild(ledgerFile: string, days: string, day?: string): Promise<Synced> {
   return new Promise((resolve, reject) => {
-    const child = fork(import.meta.filename, ['--sync-child', ledgerFile, '--days', days, '--jobs', String(jobCount)], { stdio: 'inherit' });
+    const args = ['--sync-child', ledgerFile, '--days', days, '--jobs', String(jobCount), ...(day ? ['--sync-day', day] : [])];
+    const child = fork(import.meta.filename, args, { stdio: 'inherit' });
     let result: Synced | undefined;
     child.on('message', (m) => (result = m as Synced));
     child.on('error', reject);
@@ -73,11 +75,14 @@ function syncInChild(ledgerFile: string, days: string): Promise<Synced> {
   });
 }
 
-async function syncChild(ledgerFile: string, days: string): Promise<Synced> {
+/** The 400 days before NOW, or one UTC day, synced as the CLI syncs. */
+async function syncChild(ledgerFile: string, days: string, day?: string): Promise<Synced> {
   const db = await openLedger(ledgerFile);
   try {
     const sources = [createSacctSource({ cluster: CLUSTER, timeoutMs: 600_000, exec: dayFilesExec(days) })];
-    const window = { from: new Date(NOW.getTime() - 400 * 86400_000), to: NOW, trigger: 'cli' as const, chunkHours: 24 };
+    const from = day ? new Date(`${day}T00:00:00Z`) : new Date(NOW.getTime() - 400 * 86400_000);
+    const to = day ? new Date(from.getTime() + 86400_000) : NOW;
+    const window = { from, to, trigger: 'cli' as const, chunkHours: 24 };
     const started = performance.now();
     const run = await syncJobs(db, sources, window, systemMeta('bench'), 600_000);
     return { ms: performance.now() - started, jobCount: run.jobCount, peakRss: process.resourceUsage().maxRSS * 1024 };
@@ -321,6 +326,10 @@ async function main() {
       if (first.jobCount !== jobs) throw new Error(`synced ${first.jobCount} jobs from a capture of ${jobs}`);
       const again = await syncInChild(ledgerFile, days);
       row('c', 're-sync of the same jobs (all updates)', secs(again.ms), perSec(again.jobCount, again.ms), mib(again.peakRss));
+      // The busiest day of the capture, as an interval sync asks for it again.
+      const busiest = readdirSync(days).filter((f) => /^\d{4}-\d{2}-\d{2}$/.test(f)).sort((x, y) => statSync(path.join(days, y)).size - statSync(path.join(days, x)).size)[0];
+      const day = await syncInChild(ledgerFile, days, busiest);
+      row('c2', `incremental sync of one day (${busiest}: ${day.jobCount.toLocaleString('en-US')} jobs)`, secs(day.ms), perSec(day.jobCount, day.ms), mib(day.peakRss));
       const stored = await db.jobRecord.count();
       if (stored !== first.jobCount) throw new Error(`ledger holds ${stored} jobs after two syncs of ${first.jobCount}`);
 
@@ -350,5 +359,5 @@ function printTable(head: string[], body: string[][]) {
 }
 
 if (values.generate) process.send!(writeSacctFile(values.generate, { jobs: jobCount, now: NOW, cluster: CLUSTER }));
-else if (values['sync-child']) process.send!(await syncChild(values['sync-child'], values.days!));
+else if (values['sync-child']) process.send!(await syncChild(values['sync-child'], values.days!, values['sync-day']));
 else await main();
