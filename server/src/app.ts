@@ -65,7 +65,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   );
   const server = createServer(router);
   const socket = attachGraphQLWebSocket(server, yoga, config, (error) => log.error({ err: error }, 'GraphQL operation failed'));
-  const scheduler = createSyncScheduler({ db, config, sources: services.sources, log });
+  const scheduler = createSyncScheduler({ db, config, sources: services.sources, log, onProgress: (e) => pubsub.publish('syncProgress', e) });
 
   return {
     db,

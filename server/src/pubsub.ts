@@ -1,5 +1,6 @@
 import { createPubSub } from 'graphql-yoga';
 import type { RateValues } from '@hpc-accounting/pricing/cost';
+import type { SyncProgressEvent } from './jobs/sync-progress.ts';
 
 export interface RateEvent extends RateValues {
   tier: string;
@@ -17,6 +18,7 @@ export interface Credential {
 export const newPubSub = () =>
   createPubSub<{
     rateChanged: [RateEvent];
+    syncProgress: [SyncProgressEvent];
     /** A session logged out or an API token revoked: subscriptions opened with it end. */
     credentialEnded: [Pick<Credential, 'kind' | 'id'>];
   }>();

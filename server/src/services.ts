@@ -8,6 +8,7 @@ import { recordAudit } from './audit/recorder.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { latestSync, syncJobs } from './jobs/sync.ts';
+import { progressEvents } from './jobs/sync-progress.ts';
 import type { Credential, PubSub } from './pubsub.ts';
 import { type SeriesQuery, usageSeries } from './rollups/series.ts';
 import { sourcesFromConfig } from './slurm/cascade.ts';
@@ -113,8 +114,11 @@ export function createServices({ db, config, pubsub }: ServiceDeps) {
       verify: () => verifyAuditChain(db),
     },
     sync: {
-      run: (from: Date, to: Date, meta: RequestMeta) =>
-        syncJobs(db, sources, { from, to, trigger: 'admin', chunkHours: config.sync.chunkHours }, meta, slurmTimeoutMs, undefined, config.auth.defaultTier),
+      run: (from: Date, to: Date, meta: RequestMeta) => {
+        const req = { from, to, trigger: 'admin' as const, chunkHours: config.sync.chunkHours };
+        const progress = progressEvents(req, (e) => pubsub.publish('syncProgress', e));
+        return syncJobs(db, sources, req, meta, slurmTimeoutMs, progress, config.auth.defaultTier);
+      },
       latest: async (range: { from?: Date | null; to?: Date | null }) => latestSync(db, range),
     },
   };

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { JobSource, SkippedSource } from '../slurm/source.ts';
 import { nextWindow, syncJobs } from './sync.ts';
+import { progressEvents, type SyncProgressEvent } from './sync-progress.ts';
 
 export interface SchedulerDeps {
   db: Db;
@@ -11,13 +12,15 @@ export interface SchedulerDeps {
   sources: ReadonlyArray<JobSource | SkippedSource>;
   log: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
   now?: () => Date;
+  /** Each run's progress, chunk by chunk (staff can watch it: the syncProgress subscription). */
+  onProgress?: (e: SyncProgressEvent) => void;
 }
 
 /**
  * The sync on an interval: at start, then every SYNC_INTERVAL_SEC, one run at a time, each from
  * the watermark; housekeeping (stale throttle rows, dead sessions) rides on the same timer.
  */
-export function createSyncScheduler({ db, config, sources, log, now = () => new Date() }: SchedulerDeps) {
+export function createSyncScheduler({ db, config, sources, log, now = () => new Date(), onProgress }: SchedulerDeps) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
 
@@ -26,13 +29,14 @@ export function createSyncScheduler({ db, config, sources, log, now = () => new 
     running = (async () => {
       try {
         const window = await nextWindow(db, config.sync.lookbackSec, config.sync.initialDays, now());
+        const req = { ...window, trigger, chunkHours: config.sync.chunkHours };
         const run = await syncJobs(
           db,
           sources,
-          { ...window, trigger, chunkHours: config.sync.chunkHours },
+          req,
           systemMeta(),
           config.sources.timeoutMs,
-          undefined,
+          onProgress && progressEvents(req, onProgress),
           config.auth.defaultTier,
         );
         log.info({ source: run.source, jobs: run.jobCount }, 'jobs synced');

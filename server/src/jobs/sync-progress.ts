@@ -1,4 +1,4 @@
-import type { SyncProgress } from './sync.ts';
+import type { SyncProgress, SyncRequest } from './sync.ts';
 
 /**
  * A sync's progress as one line of text: chunks done of all, jobs stored, jobs per second and the time left
@@ -9,10 +9,19 @@ export function progressLine(p: SyncProgress, elapsedMs: number): string {
   const width = 20;
   const filled = total ? Math.round((done / total) * width) : width;
   const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
-  const rate = elapsedMs > 0 ? Math.round(p.stored / (elapsedMs / 1000)) : 0;
-  const eta = done > 0 && done < total ? ` · ETA ${duration(((total - done) * elapsedMs) / done)}` : '';
+  const { jobsPerSecond: rate, etaMs } = progressRate(p, elapsedMs);
+  const eta = etaMs !== null ? ` · ETA ${duration(etaMs)}` : '';
   const failures = failed ? ` · ${failed} failed` : '';
   return `${bar} ${done}/${total} chunks${failures} · ${p.stored.toLocaleString('en-US')} jobs · ${rate.toLocaleString('en-US')} jobs/s${eta}`;
+}
+
+/** Jobs stored per second so far, and the time left from the mean time of a chunk so far (null before the first ends or after the last). */
+export function progressRate(p: SyncProgress, elapsedMs: number): { jobsPerSecond: number; etaMs: number | null } {
+  const { done, total } = p.chunks;
+  return {
+    jobsPerSecond: elapsedMs > 0 ? Math.round(p.stored / (elapsedMs / 1000)) : 0,
+    etaMs: done > 0 && done < total ? ((total - done) * elapsedMs) / done : null,
+  };
 }
 
 function duration(ms: number): string {
@@ -50,5 +59,50 @@ export function progressWriter(out: { isTTY?: boolean; write(s: string): unknown
     end() {
       if (out.isTTY && drawn) out.write('\n');
     },
+  };
+}
+
+/** A sync's progress after each chunk it asked Slurm for (and while one is stored), for staff watching it run. */
+export interface SyncProgressEvent {
+  trigger: string;
+  from: Date;
+  to: Date;
+  chunksDone: number;
+  chunksTotal: number;
+  chunksFailed: number;
+  jobsStored: number;
+  jobsPerSecond: number;
+  /** null until a chunk has ended, and after the last. */
+  etaSeconds: number | null;
+  chunkFrom: Date;
+  chunkTo: Date;
+  /** The chunk's outcome once it has ended ('ok', 'partial', 'failed'); null while it is being stored. */
+  chunkStatus: string | null;
+  source: string | null;
+}
+
+/**
+ * An onProgress for syncJobs that hands each report on as a SyncProgressEvent (rate and time left included), for a
+ * run asked for this window by this trigger.
+ */
+export function progressEvents(req: Pick<SyncRequest, 'from' | 'to' | 'trigger'>, emit: (e: SyncProgressEvent) => void, now = () => performance.now()) {
+  const started = now();
+  return (p: SyncProgress) => {
+    const { jobsPerSecond, etaMs } = progressRate(p, now() - started);
+    emit({
+      trigger: req.trigger,
+      from: req.from,
+      to: req.to,
+      chunksDone: p.chunks.done,
+      chunksTotal: p.chunks.total,
+      chunksFailed: p.chunks.failed,
+      jobsStored: p.stored,
+      jobsPerSecond,
+      etaSeconds: etaMs === null ? null : Math.round(etaMs / 1000),
+      chunkFrom: p.chunk.from,
+      chunkTo: p.chunk.to,
+      chunkStatus: p.chunk.status ?? null,
+      source: p.chunk.source ?? null,
+    });
   };
 }

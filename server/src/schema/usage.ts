@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import type { SyncProgressEvent } from '../jobs/sync-progress.ts';
 import { formatSatang } from '@hpc-accounting/pricing/money';
 import { JOB_SORTS, type listJobs, MAX_BUCKETS, topOf, USAGE_GROUPS, USAGE_MEASURES, type UsageBucket, type UsageFilter } from '../billing/usage.ts';
 import { pageSize } from './paging.ts';
@@ -220,5 +221,34 @@ builder.mutationField('syncJobs', (t) =>
     description: 'Fill the ledger from Slurm for a window now',
     args: { from: t.arg({ type: 'DateTime', required: true }), to: t.arg({ type: 'DateTime' }) },
     resolve: (_root, { from, to }, ctx) => ctx.services.sync.run(from, to ?? new Date(), ctx.meta),
+  }),
+);
+
+const SyncProgressRef = builder.objectRef<SyncProgressEvent>('SyncProgress').implement({
+  description: 'How far a running sync has got: sent after each chunk of its window, and while one is being stored',
+  fields: (t) => ({
+    trigger: t.exposeString('trigger', { description: 'interval, startup, admin or cli' }),
+    from: t.expose('from', { type: 'DateTime', description: 'The window the run covers' }),
+    to: t.expose('to', { type: 'DateTime' }),
+    chunksDone: t.exposeInt('chunksDone'),
+    chunksTotal: t.exposeInt('chunksTotal'),
+    chunksFailed: t.exposeInt('chunksFailed'),
+    jobsStored: t.exposeInt('jobsStored'),
+    jobsPerSecond: t.exposeInt('jobsPerSecond'),
+    etaSeconds: t.exposeInt('etaSeconds', { nullable: true, description: 'The time left at the pace so far; null before the first chunk ends and after the last' }),
+    chunkFrom: t.expose('chunkFrom', { type: 'DateTime', description: 'The chunk this report is about' }),
+    chunkTo: t.expose('chunkTo', { type: 'DateTime' }),
+    chunkStatus: t.exposeString('chunkStatus', { nullable: true, description: 'ok, partial or failed once the chunk has ended; null while it is stored' }),
+    source: t.exposeString('source', { nullable: true, description: 'restd, sacct or csv: what served the chunk' }),
+  }),
+});
+
+builder.subscriptionField('syncProgress', (t) =>
+  t.field({
+    type: SyncProgressRef,
+    authScopes: { staff: true },
+    description: 'The progress of every sync as it runs: the interval one and an admin’s syncJobs alike',
+    subscribe: (_root, _args, ctx) => ctx.pubsub.subscribe('syncProgress'),
+    resolve: (event) => event,
   }),
 );
