@@ -189,25 +189,17 @@ async function* once(source: JobSource, q: FetchJobsQuery, signal: AbortSignal):
 }
 
 /** A source's next batch, or a timeout error (the source is aborted) when it takes longer than `timeoutMs`. */
-async function nextWithin<T>(it: AsyncIterator<T>, timeoutMs: number, name: string, controller: AbortController): Promise<IteratorResult<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = new Error(`${name}: timed out after ${timeoutMs} ms`);
-      // Settle first: a source that rejects on abort must not replace the reason.
-      reject(err);
-      controller.abort(err);
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([it.next(), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
+function nextWithin<T>(it: AsyncIterator<T>, timeoutMs: number, name: string, controller: AbortController): Promise<IteratorResult<T>> {
+  return within(it.next(), timeoutMs, name, controller);
 }
 
-async function withTimeout<T>(run: (signal: AbortSignal) => Promise<T>, timeoutMs: number, name: string): Promise<T> {
+function withTimeout<T>(run: (signal: AbortSignal) => Promise<T>, timeoutMs: number, name: string): Promise<T> {
   const controller = new AbortController();
+  return within(run(controller.signal), timeoutMs, name, controller);
+}
+
+/** `work`, or a timeout error after `timeoutMs`, on which `controller` aborts the source. */
+async function within<T>(work: Promise<T>, timeoutMs: number, name: string, controller: AbortController): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -218,7 +210,7 @@ async function withTimeout<T>(run: (signal: AbortSignal) => Promise<T>, timeoutM
     }, timeoutMs);
   });
   try {
-    return await Promise.race([run(controller.signal), timedOut]);
+    return await Promise.race([work, timedOut]);
   } finally {
     clearTimeout(timer);
   }
