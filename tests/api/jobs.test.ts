@@ -70,3 +70,22 @@ describe('myJobs', () => {
     expect(await t.app.db.syncRun.count({ where: { status: 'ok' } })).toBe(3);
   });
 });
+
+describe('the cluster as a filter and a grouping', () => {
+  it('usage groups and filters by cluster, from the rollups and from the jobs alike', async () => {
+    const staff = await t.cookieFor('ops', 'operator');
+    const q = 'query($f: JobFilter) { usage(groupBy: [cluster], filter: $f) { cluster totals { jobs } } }';
+    // A window on quarter hours is summed from the rollups; one off them from the jobs.
+    for (const endedAfter of ['2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z']) {
+      const all = await t.gql(q, { f: { endedAfter } }, staff);
+      expect(all.errors).toBeUndefined();
+      expect(all.data.usage).toEqual([{ cluster: 'test', totals: { jobs: 4 } }]);
+      const none = await t.gql(q, { f: { endedAfter, cluster: 'elsewhere' } }, staff);
+      expect(none.data.usage).toEqual([]);
+    }
+    const jobs = await t.gql('query($f: JobFilter) { jobs(filter: $f) { totals { jobs } edges { node { key } } } }', { f: { cluster: 'elsewhere' } }, staff);
+    expect(jobs.data.jobs).toEqual({ totals: { jobs: 0 }, edges: [] });
+    const mine = await t.gql('query($f: JobFilter) { jobs(filter: $f) { totals { jobs } } }', { f: { cluster: 'test', user: 'alice' } }, alice);
+    expect(mine.data.jobs.totals.jobs).toBe(3);
+  });
+});

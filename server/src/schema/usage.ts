@@ -17,6 +17,7 @@ export const JobFilterInput = builder.inputType('JobFilter', {
     user: t.string(),
     account: t.string(),
     partition: t.string(),
+    cluster: t.string({ description: 'The cluster the jobs ran on (the first part of their billing key)' }),
     endedAfter: t.field({ type: 'DateTime' }),
     endedBefore: t.field({ type: 'DateTime', description: 'The "completed before" cut-off' }),
     billed: t.boolean({ description: 'true: only jobs on a receipt; false: only unbilled' }),
@@ -45,6 +46,7 @@ const UsageBucketRef = builder.objectRef<UsageBucket>('UsageBucket').implement({
     account: t.string({ nullable: true, resolve: (b) => b.key.account ?? null }),
     partition: t.string({ nullable: true, resolve: (b) => b.key.partition ?? null }),
     tier: t.field({ type: TierEnum, nullable: true, resolve: (b) => (b.key.tier as 'mu' | undefined) ?? null }),
+    cluster: t.string({ nullable: true, resolve: (b) => b.key.cluster ?? null }),
     totals: t.field({ type: UsageTotalsRef, resolve: (b) => b }),
   }),
 });
@@ -133,7 +135,7 @@ builder.queryField('jobs', (t) =>
 builder.queryField('usage', (t) =>
   t.field({
     type: [UsageBucketRef],
-    description: 'Usage totals grouped by user, month, account, partition and/or tier; ordered by the groups, or by a measure for a top-N',
+    description: 'Usage totals grouped by user, month, account, partition, tier and/or cluster; ordered by the groups, or by a measure for a top-N',
     extensions: { cost: LEDGER_SCAN_COST },
     args: {
       filter: t.arg({ type: JobFilterInput }),
