@@ -154,6 +154,7 @@ builder.queryField('usage', (t) =>
 
 interface SyncRunShape {
   id: number;
+  cluster: string;
   source: string | null;
   jobCount: number;
   status: string;
@@ -184,6 +185,7 @@ const SyncRunRef = builder.objectRef<SyncRunShape>('SyncRun').implement({
   description: 'One fill of the ledger from Slurm',
   fields: (t) => ({
     id: t.exposeInt('id'),
+    cluster: t.exposeString('cluster', { description: 'The cluster whose sources were asked' }),
     source: t.exposeString('source', { nullable: true, description: 'restd, sacct or csv: what served the jobs' }),
     jobCount: t.exposeInt('jobCount'),
     status: t.exposeString('status', {
@@ -210,19 +212,25 @@ builder.queryField('dataSource', (t) =>
     type: SyncRunRef,
     nullable: true,
     authScopes: { loggedIn: true },
-    description: 'The sync that last filled the ledger (covering the range, when one is given): which source served it, and when',
-    args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
-    resolve: (_root, { from, to }, ctx) => ctx.services.sync.latest({ from, to }),
+    description: 'The sync that last filled the ledger (covering the range, when one is given; of the cluster, when one is named): which source served it, and when',
+    args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }), cluster: t.arg.string() },
+    resolve: (_root, { from, to, cluster }, ctx) => ctx.services.sync.latest({ from, to }, cluster),
   }),
 );
 
 builder.mutationField('syncJobs', (t) =>
   t.field({
-    type: SyncRunRef,
+    type: [SyncRunRef],
     authScopes: { admin: true },
-    description: 'Fill the ledger from Slurm for a window now',
-    args: { from: t.arg({ type: 'DateTime', required: true }), to: t.arg({ type: 'DateTime' }) },
-    resolve: (_root, { from, to }, ctx) => ctx.services.sync.run(from, to ?? new Date(), ctx.meta),
+    description:
+      'Fill the ledger from Slurm for a window now: the cluster named, or every configured cluster one after the other, a run each. ' +
+      'A cluster whose sources fail has its failed run in the answer; only when every run failed is the answer SLURM_UNAVAILABLE',
+    args: {
+      from: t.arg({ type: 'DateTime', required: true }),
+      to: t.arg({ type: 'DateTime' }),
+      cluster: t.arg.string({ description: 'One configured cluster; all of them when absent' }),
+    },
+    resolve: (_root, { from, to, cluster }, ctx) => ctx.services.sync.run(from, to ?? new Date(), ctx.meta, cluster),
   }),
 );
 
@@ -230,6 +238,7 @@ const SyncProgressRef = builder.objectRef<SyncProgressEvent>('SyncProgress').imp
   description: 'How far a running sync has got: sent after each chunk of its window, and while one is being stored',
   fields: (t) => ({
     trigger: t.exposeString('trigger', { description: 'interval, startup, admin or cli' }),
+    cluster: t.exposeString('cluster', { description: 'The cluster being synced' }),
     from: t.expose('from', { type: 'DateTime', description: 'The window the run covers' }),
     to: t.expose('to', { type: 'DateTime' }),
     chunksDone: t.exposeInt('chunksDone'),
