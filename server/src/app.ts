@@ -14,6 +14,7 @@ import { createFormulaRoute } from './http/formula.ts';
 import { createRouter, loadWebHandler } from './http/router.ts';
 import { createSessionResolver } from './http/session.ts';
 import { createSyncScheduler } from './jobs/scheduler.ts';
+import { adoptUnnamedRuns } from './jobs/sync.ts';
 import { createLogger } from './log.ts';
 import { newPubSub } from './pubsub.ts';
 import { seed } from './seed.ts';
@@ -34,6 +35,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   const log = options.logger ?? createLogger(config.instanceDir, config.logLevel);
   const db = openDatabase(config.databaseFile);
   await seed(db, config, (msg) => log.info(msg));
+  await adoptUnnamedRuns(db, config.clusters[0].name);
   // Usage aggregates run on a reader thread of their own, so they never hold the event loop.
   const reader = openReader(config.databaseFile);
   attachReader(db, reader);
@@ -65,7 +67,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   );
   const server = createServer(router);
   const socket = attachGraphQLWebSocket(server, yoga, config, (error) => log.error({ err: error }, 'GraphQL operation failed'));
-  const scheduler = createSyncScheduler({ db, config, sources: services.sources, log, onProgress: (e) => pubsub.publish('syncProgress', e) });
+  const scheduler = createSyncScheduler({ db, config, clusters: services.clusters, log, onProgress: (e) => pubsub.publish('syncProgress', e) });
 
   return {
     db,

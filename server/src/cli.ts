@@ -1,15 +1,16 @@
-// hpc-accounting command line: `pnpm cli sync --from 2026-01-01 [--to 2026-02-01]`, `pnpm cli audit verify`.
+// hpc-accounting command line: `pnpm cli sync --from 2026-01-01 [--to 2026-02-01] [--cluster name]`, `pnpm cli audit verify`.
 import { parseArgs } from 'node:util';
 import { systemMeta, verifyAuditChain } from './audit/recorder.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { openDatabase } from './db/client.ts';
-import { syncJobs } from './jobs/sync.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Db, openDatabase } from './db/client.ts';
+import { adoptUnnamedRuns, type SyncCluster, syncJobs } from './jobs/sync.ts';
 import { progressWriter } from './jobs/sync-progress.ts';
 import { newPubSub } from './pubsub.ts';
 import { createServices } from './services.ts';
 
 const usage = `usage:
-  pnpm cli sync --from <date> [--to <date>]   fill the job ledger from Slurm for a window
+  pnpm cli sync --from <date> [--to <date>] [--cluster <name>]
+                                              fill the job ledger from Slurm for a window (every cluster, or the one named)
   pnpm cli audit verify                       check the audit log's hash chain`;
 
 function date(v: string | undefined, name: string, fallback?: Date): Date {
@@ -22,11 +23,39 @@ function date(v: string | undefined, name: string, fallback?: Date): Date {
   return d;
 }
 
+async function syncCluster(db: Db, config: Config, cluster: SyncCluster, from: Date, to: Date) {
+  const started = performance.now();
+  console.log(`${cluster.name}: syncing ${from.toISOString()} .. ${to.toISOString()} in chunks of ${config.sync.chunkHours} h`);
+  // Progress goes to stderr: stdout stays the run's summary for scripts.
+  const progress = progressWriter(process.stderr);
+  let resumed = false;
+  const run = await syncJobs(
+    db,
+    cluster.sources,
+    { from, to, trigger: 'cli', chunkHours: config.sync.chunkHours, cluster: cluster.name },
+    systemMeta(`cli:${process.env.USER ?? 'unknown'}`),
+    cluster.timeoutMs,
+    (p) => {
+      if (p.resumedFrom && !resumed) {
+        resumed = true;
+        console.error(`  resuming after ${p.resumedFrom.toISOString()}: an earlier sync of ${cluster.name} from ${from.toISOString()} stopped there`);
+      }
+      progress.update(p);
+    },
+    config.auth.defaultTier,
+  ).finally(() => progress.end());
+  for (const a of JSON.parse(run.attempts) as Array<{ source: string; ok: boolean; reason?: string; ms: number; count?: number }>) {
+    console.log(`  ${a.source}: ${a.ok ? 'ok' : `not always (${a.reason})`}, ${a.count ?? 0} jobs in ${a.ms} ms`);
+  }
+  console.log(`${cluster.name}: done: ${run.jobCount} jobs from ${run.source} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (run.partialReason) console.warn(`${cluster.name}: partial: ${run.partialReason}`);
+}
+
 async function main(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { from: { type: 'string' }, to: { type: 'string' }, cluster: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, sub] = positionals;
   if (values.help || !command) {
@@ -40,32 +69,18 @@ async function main(argv: string[]) {
       const from = date(values.from, 'from');
       const to = date(values.to, 'to', new Date());
       const services = createServices({ db, config, pubsub: newPubSub() });
-      const started = performance.now();
-      console.log(`syncing ${from.toISOString()} .. ${to.toISOString()} in chunks of ${config.sync.chunkHours} h`);
-      // Progress goes to stderr: stdout stays the run's summary for scripts.
-      const progress = progressWriter(process.stderr);
-      let resumed = false;
-      const run = await syncJobs(
-        db,
-        services.sources,
-        { from, to, trigger: 'cli', chunkHours: config.sync.chunkHours },
-        systemMeta(`cli:${process.env.USER ?? 'unknown'}`),
-        services.slurmTimeoutMs,
-        (p) => {
-          if (p.resumedFrom && !resumed) {
-            resumed = true;
-            console.error(`  resuming after ${p.resumedFrom.toISOString()}: an earlier sync from ${from.toISOString()} stopped there`);
-          }
-          progress.update(p);
-        },
-        config.auth.defaultTier,
-      ).finally(() => progress.end());
-      for (const a of JSON.parse(run.attempts) as Array<{ source: string; ok: boolean; reason?: string; ms: number; count?: number }>) {
-        console.log(`  ${a.source}: ${a.ok ? 'ok' : `not always (${a.reason})`}, ${a.count ?? 0} jobs in ${a.ms} ms`);
+      await adoptUnnamedRuns(db, config.clusters[0].name);
+      let failures = 0;
+      // Each cluster its own run: one whose sources fail is reported, and the next still runs.
+      for (const cluster of services.pickClusters(values.cluster)) {
+        try {
+          await syncCluster(db, config, cluster, from, to);
+        } catch (error) {
+          failures++;
+          console.error(`${cluster.name}: failed: ${error instanceof Error ? error.message : error}`);
+        }
       }
-      console.log(`done: ${run.jobCount} jobs from ${run.source} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      if (run.partialReason) console.warn(`partial: ${run.partialReason}`);
-      return 0;
+      return failures ? 1 : 0;
     }
     if (command === 'audit' && sub === 'verify') {
       const status = await verifyAuditChain(db);

@@ -22,22 +22,8 @@ export interface Config {
   trustProxy: boolean;
   graphiql: boolean;
   logLevel: string;
-  cluster: string;
-  sources: {
-    order: SourceName[];
-    csvPath: string | null;
-    sacct: { path: string; allUsers: boolean } | null;
-    restd: {
-      baseUrl: string;
-      token: string | null;
-      tokenFile: string | null;
-      userName: string;
-      verifyTls: boolean;
-      caFile: string | null;
-      version: string | null;
-    } | null;
-    timeoutMs: number;
-  };
+  /** The clusters ingested, each with its own sources (at least one; the first is the default). */
+  clusters: ClusterConfig[];
   sync: { intervalSec: number; lookbackSec: number; initialDays: number | null; chunkHours: number };
   auth: {
     pamService: string;
@@ -68,6 +54,26 @@ export interface Config {
     timeBudgetMs: number;
     /** Introspection and "Did you mean" suggestions (off in production unless enabled). */
     introspection: boolean;
+  };
+}
+
+/** One cluster: its name, the first part of its jobs' billing keys `cluster:jobId`, and where its jobs come from. */
+export interface ClusterConfig {
+  name: string;
+  sources: {
+    order: SourceName[];
+    csvPath: string | null;
+    sacct: { path: string; allUsers: boolean } | null;
+    restd: {
+      baseUrl: string;
+      token: string | null;
+      tokenFile: string | null;
+      userName: string;
+      verifyTls: boolean;
+      caFile: string | null;
+      version: string | null;
+    } | null;
+    timeoutMs: number;
   };
 }
 
@@ -121,6 +127,107 @@ function timeZone(env: Env, demo: boolean): string {
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
+/** The variables that set up the one cluster of an installation without CLUSTERS. */
+const CLUSTER_VARS = [
+  'CLUSTER_NAME',
+  'SLURM_SOURCES',
+  'SLURMRESTD_URL',
+  'SLURMRESTD_TOKEN',
+  'SLURMRESTD_TOKEN_FILE',
+  'SLURMRESTD_USER',
+  'SLURMRESTD_VERSION',
+  'SLURMRESTD_VERIFY_TLS',
+  'SLURMRESTD_CA_FILE',
+  'SACCT_PATH',
+  'SACCT_ENABLED',
+  'SACCT_ALL_USERS',
+  'JOBS_CSV',
+];
+
+/** Where a cluster listed in CLUSTERS reads its settings: `CLUSTER_<NAME>_`, upper-cased, anything else than letters and digits as `_`. */
+export const clusterPrefix = (name: string) => `CLUSTER_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+
+/** One cluster's sources from the variables with this prefix ('' for the single cluster). */
+function clusterSources(env: Env, prefix: string, cwd: string, defaultCsv: string | null, defaultTimeoutMs: number): ClusterConfig['sources'] {
+  const v = (name: string) => `${prefix}${name}`;
+  const order = parseList(env[v('SLURM_SOURCES')] ?? 'restd,sacct,csv');
+  for (const s of order) {
+    if (!['restd', 'sacct', 'csv'].includes(s)) {
+      throw new ConfigError(`${v('SLURM_SOURCES')} lists unknown source "${s}" (known: restd, sacct, csv)`);
+    }
+  }
+  const restdUrl = env[v('SLURMRESTD_URL')] || null;
+  if (restdUrl && !/^https?:\/\//.test(restdUrl)) {
+    throw new ConfigError(`${v('SLURMRESTD_URL')} must start with http:// or https://, got "${restdUrl}"`);
+  }
+  const csv = env[v('JOBS_CSV')];
+  const sacctPath = env[v('SACCT_PATH')];
+  return {
+    order: order as SourceName[],
+    csvPath: csv ? path.resolve(cwd, csv) : defaultCsv,
+    sacct: sacctPath || bool(env, v('SACCT_ENABLED'), false)
+      ? { path: sacctPath || 'sacct', allUsers: bool(env, v('SACCT_ALL_USERS'), true) }
+      : null,
+    restd: restdUrl
+      ? {
+          baseUrl: restdUrl,
+          token: env[v('SLURMRESTD_TOKEN')] || null,
+          tokenFile: env[v('SLURMRESTD_TOKEN_FILE')] || null,
+          userName: env[v('SLURMRESTD_USER')] ?? 'slurm',
+          verifyTls: bool(env, v('SLURMRESTD_VERIFY_TLS'), true),
+          caFile: env[v('SLURMRESTD_CA_FILE')] || null,
+          version: env[v('SLURMRESTD_VERSION')] || null,
+        }
+      : null,
+    timeoutMs: int(env, v('SLURM_TIMEOUT_MS'), defaultTimeoutMs, 100),
+  };
+}
+
+/**
+ * The clusters: without CLUSTERS one, from CLUSTER_NAME, SLURM_SOURCES, SLURMRESTD_*, SACCT_* and JOBS_CSV; with
+ * CLUSTERS=a,b each listed cluster from the same variables prefixed CLUSTER_A_, CLUSTER_B_, and the plain ones refused
+ * (a setting that names no cluster would be ignored or, worse, taken for one's credentials).
+ */
+function clusters(env: Env, cwd: string, demo: boolean): ClusterConfig[] {
+  const timeoutMs = int(env, 'SLURM_TIMEOUT_MS', 30_000, 100);
+  if (!env.CLUSTERS) {
+    const defaultCsv = demo ? path.join(repoRoot, 'server/demo/jobs.csv') : null;
+    return [{ name: env.CLUSTER_NAME ?? (demo ? 'demo' : 'cluster'), sources: clusterSources(env, '', cwd, defaultCsv, timeoutMs) }];
+  }
+  const names = parseList(env.CLUSTERS);
+  if (names.length === 0) throw new ConfigError('CLUSTERS must name at least one cluster (e.g. CLUSTERS=alpha,beta), or be unset for one cluster');
+  const single = CLUSTER_VARS.find((name) => env[name] !== undefined && env[name] !== '');
+  if (single) {
+    throw new ConfigError(
+      single === 'CLUSTER_NAME'
+        ? 'CLUSTER_NAME names the single cluster, but CLUSTERS is set: the clusters are the names it lists'
+        : `${single} sets up the single cluster, but CLUSTERS is set: give each cluster its own, e.g. ${clusterPrefix(names[0])}${single}`,
+    );
+  }
+  const byPrefix = new Map<string, string>();
+  return names.map((name) => {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+      throw new ConfigError(`CLUSTERS lists "${name}", which is not a cluster name (letters, digits, ".", "_" and "-", starting with a letter or digit)`);
+    }
+    const prefix = clusterPrefix(name);
+    const seen = byPrefix.get(prefix);
+    if (seen !== undefined) {
+      throw new ConfigError(
+        seen === name ? `CLUSTERS lists "${name}" twice` : `CLUSTERS lists "${seen}" and "${name}", which would both read the ${prefix}* variables: rename one`,
+      );
+    }
+    byPrefix.set(prefix, name);
+    const sources = clusterSources(env, prefix, cwd, null, timeoutMs);
+    const configured = { csv: sources.csvPath, sacct: sources.sacct, restd: sources.restd };
+    if (!sources.order.some((s) => configured[s])) {
+      throw new ConfigError(
+        `cluster "${name}" has no source among ${prefix}SLURM_SOURCES (${sources.order.join(',') || 'none'}): set ${prefix}SLURMRESTD_URL, ${prefix}SACCT_PATH (or ${prefix}SACCT_ENABLED=1) or ${prefix}JOBS_CSV`,
+      );
+    }
+    return { name, sources };
+  });
+}
+
 export function loadConfig(env: Env = process.env): Config {
   // pnpm runs package scripts inside the package; relative paths mean what the user typed them against.
   const cwd = env.INIT_CWD ?? process.cwd();
@@ -143,18 +250,6 @@ export function loadConfig(env: Env = process.env): Config {
     adminPasswordGenerated = true;
   }
 
-  const order = parseList(env.SLURM_SOURCES ?? 'restd,sacct,csv');
-  for (const s of order) {
-    if (!['restd', 'sacct', 'csv'].includes(s)) {
-      throw new ConfigError(`SLURM_SOURCES lists unknown source "${s}" (known: restd, sacct, csv)`);
-    }
-  }
-  const restdUrl = env.SLURMRESTD_URL || null;
-  if (restdUrl && !/^https?:\/\//.test(restdUrl)) {
-    throw new ConfigError(`SLURMRESTD_URL must start with http:// or https://, got "${restdUrl}"`);
-  }
-  const defaultCsv = demo ? path.join(repoRoot, 'server/demo/jobs.csv') : null;
-
   return {
     port: int(env, 'PORT', 3000, 0),
     host: env.HOST ?? '0.0.0.0',
@@ -172,26 +267,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: bool(env, 'TRUST_PROXY', false),
     graphiql: bool(env, 'GRAPHIQL', !production),
     logLevel: logLevel(env),
-    cluster: env.CLUSTER_NAME ?? (demo ? 'demo' : 'cluster'),
-    sources: {
-      order: order as SourceName[],
-      csvPath: env.JOBS_CSV ? path.resolve(cwd, env.JOBS_CSV) : defaultCsv,
-      sacct: env.SACCT_PATH || bool(env, 'SACCT_ENABLED', false)
-        ? { path: env.SACCT_PATH || 'sacct', allUsers: bool(env, 'SACCT_ALL_USERS', true) }
-        : null,
-      restd: restdUrl
-        ? {
-            baseUrl: restdUrl,
-            token: env.SLURMRESTD_TOKEN || null,
-            tokenFile: env.SLURMRESTD_TOKEN_FILE || null,
-            userName: env.SLURMRESTD_USER ?? 'slurm',
-            verifyTls: bool(env, 'SLURMRESTD_VERIFY_TLS', true),
-            caFile: env.SLURMRESTD_CA_FILE || null,
-            version: env.SLURMRESTD_VERSION || null,
-          }
-        : null,
-      timeoutMs: int(env, 'SLURM_TIMEOUT_MS', 30_000, 100),
-    },
+    clusters: clusters(env, cwd, demo),
     sync: {
       intervalSec: int(env, 'SYNC_INTERVAL_SEC', 300),
       lookbackSec: int(env, 'SYNC_LOOKBACK_SEC', 2 * 86400),

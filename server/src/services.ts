@@ -5,9 +5,10 @@ import { findReceipt, listReceipts, type ReceiptListFilter, receiptItems, receip
 import { createReceipt, markReceiptPaid, markReceiptsPaid } from './billing/receipts.ts';
 import { getRate, previewRate, rateHistory, type RateUpdate, updateRate } from './billing/rates.ts';
 import { recordAudit } from './audit/recorder.ts';
-import type { Config } from './config.ts';
+import type { ClusterConfig, Config } from './config.ts';
 import type { Db } from './db/client.ts';
-import { latestSync, syncJobs } from './jobs/sync.ts';
+import { badInput, DomainError } from './errors.ts';
+import { latestSync, type SyncCluster, syncJobs } from './jobs/sync.ts';
 import { progressEvents } from './jobs/sync-progress.ts';
 import type { Credential, PubSub } from './pubsub.ts';
 import { type SeriesQuery, usageSeries } from './rollups/series.ts';
@@ -22,11 +23,11 @@ export interface ServiceDeps {
   pubsub: PubSub;
 }
 
-function sourcesOf(config: Config) {
-  const { restd, sacct, csvPath, order, timeoutMs } = config.sources;
+function sourcesOf(cluster: ClusterConfig) {
+  const { restd, sacct, csvPath, order, timeoutMs } = cluster.sources;
   return sourcesFromConfig({
     order,
-    cluster: config.cluster,
+    cluster: cluster.name,
     csv: csvPath ? { path: csvPath } : null,
     sacct: sacct ? { sacctPath: sacct.path, allUsers: sacct.allUsers, timeoutMs } : null,
     restd: restd
@@ -50,11 +51,17 @@ function sourcesOf(config: Config) {
  * so subscribers never see a change that was rolled back.
  */
 export function createServices({ db, config, pubsub }: ServiceDeps) {
-  const sources = sourcesOf(config);
-  const slurmTimeoutMs = config.sources.timeoutMs;
+  const clusters: SyncCluster[] = config.clusters.map((c) => ({ name: c.name, sources: sourcesOf(c), timeoutMs: c.sources.timeoutMs }));
+  /** The clusters a sync asks for: the one named, or all of them. */
+  const pick = (name?: string | null) => {
+    if (!name) return clusters;
+    const found = clusters.filter((c) => c.name === name);
+    if (found.length === 0) throw badInput(`no cluster "${name}" is configured (configured: ${clusters.map((c) => c.name).join(', ')})`);
+    return found;
+  };
   return {
-    sources,
-    slurmTimeoutMs,
+    clusters,
+    pickClusters: pick,
     series: (q: SeriesQuery) => usageSeries(db, q),
     credentialAlive: (credential: Pick<Credential, 'kind' | 'id'>) => credentialAlive(db, credential),
     rates: {
@@ -114,12 +121,28 @@ export function createServices({ db, config, pubsub }: ServiceDeps) {
       verify: () => verifyAuditChain(db),
     },
     sync: {
-      run: (from: Date, to: Date, meta: RequestMeta) => {
-        const req = { from, to, trigger: 'admin' as const, chunkHours: config.sync.chunkHours };
-        const progress = progressEvents(req, (e) => pubsub.publish('syncProgress', e));
-        return syncJobs(db, sources, req, meta, slurmTimeoutMs, progress, config.auth.defaultTier);
+      /**
+       * One run per cluster asked (all of them by default), one after the other: a cluster whose sources fail has its
+       * failed run in the answer and the others still run; only when every run failed is the answer that error.
+       */
+      async run(from: Date, to: Date, meta: RequestMeta, cluster?: string | null) {
+        const runs = [];
+        let firstError: unknown = null;
+        for (const c of pick(cluster)) {
+          const req = { from, to, trigger: 'admin' as const, chunkHours: config.sync.chunkHours, cluster: c.name };
+          const progress = progressEvents(req, (e) => pubsub.publish('syncProgress', e));
+          try {
+            runs.push(await syncJobs(db, c.sources, req, meta, c.timeoutMs, progress, config.auth.defaultTier));
+          } catch (error) {
+            if (!(error instanceof DomainError && error.code === 'SLURM_UNAVAILABLE')) throw error;
+            firstError ??= error;
+            runs.push(await db.syncRun.findFirstOrThrow({ where: { cluster: c.name, trigger: 'admin' }, orderBy: { id: 'desc' } }));
+          }
+        }
+        if (firstError && runs.every((r) => r.status === 'failed')) throw firstError;
+        return runs;
       },
-      latest: async (range: { from?: Date | null; to?: Date | null }) => latestSync(db, range),
+      latest: async (range: { from?: Date | null; to?: Date | null }, cluster?: string | null) => latestSync(db, range, cluster),
     },
   };
 }

@@ -11,13 +11,14 @@ export interface UsageFilter {
   user?: string | null;
   account?: string | null;
   partition?: string | null;
+  cluster?: string | null;
   endedAfter?: Date | null;
   endedBefore?: Date | null;
   /** true: only jobs on a receipt; false: only unbilled jobs; absent: both */
   billed?: boolean | null;
 }
 
-export const USAGE_GROUPS = ['user', 'month', 'account', 'partition', 'tier'] as const;
+export const USAGE_GROUPS = ['user', 'month', 'account', 'partition', 'tier', 'cluster'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
 
 export interface UsageSums {
@@ -42,6 +43,7 @@ export function jobWhere(f: UsageFilter): Prisma.JobRecordWhereInput {
     user: f.user ?? undefined,
     account: f.account ?? undefined,
     partition: f.partition ?? undefined,
+    cluster: f.cluster ?? undefined,
     end: { not: null, gte: f.endedAfter ?? undefined, lt: f.endedBefore ?? undefined },
     receiptItem: f.billed === true ? { isNot: null } : f.billed === false ? { is: null } : undefined,
   };
@@ -52,6 +54,7 @@ function sqlWhere(f: UsageFilter): Prisma.Sql {
   if (f.user) parts.push(Prisma.sql`j."user" = ${f.user}`);
   if (f.account) parts.push(Prisma.sql`j."account" = ${f.account}`);
   if (f.partition) parts.push(Prisma.sql`j."partition" = ${f.partition}`);
+  if (f.cluster) parts.push(Prisma.sql`j."cluster" = ${f.cluster}`);
   if (f.endedAfter) parts.push(Prisma.sql`j."end" >= ${iso(f.endedAfter)}`);
   if (f.endedBefore) parts.push(Prisma.sql`j."end" < ${iso(f.endedBefore)}`);
   if (f.billed === true) parts.push(Prisma.sql`ri."id" IS NOT NULL`);
@@ -66,6 +69,7 @@ const GROUP_SQL: Record<Exclude<UsageGroup, 'tier'>, Prisma.Sql> = {
   month: Prisma.sql`COALESCE(${calendarOf(Prisma.sql`j."end"`, 'month')}, ${dialect.monthOf(Prisma.sql`j."end"`)})`,
   account: Prisma.sql`j."account"`,
   partition: Prisma.sql`j."partition"`,
+  cluster: Prisma.sql`j."cluster"`,
 };
 
 // Satang of one job, exactly as costOfUnits computes it, in 64-bit integers:

@@ -50,6 +50,7 @@ export async function handleExport(
       user: p.get('user') || undefined,
       account: p.get('account') || undefined,
       partition: p.get('partition') || undefined,
+      cluster: p.get('cluster') || undefined,
       endedAfter: date(p.get('endedAfter'), 'endedAfter'),
       endedBefore: date(p.get('endedBefore'), 'endedBefore'),
       billed: p.get('billed') === 'true' ? true : p.get('billed') === 'false' ? false : undefined,

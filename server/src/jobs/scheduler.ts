@@ -2,14 +2,13 @@ import { systemMeta } from '../audit/recorder.ts';
 import { pruneThrottle } from '../auth/throttle.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import type { JobSource, SkippedSource } from '../slurm/source.ts';
-import { nextWindow, syncJobs } from './sync.ts';
+import { nextWindow, type SyncCluster, syncJobs } from './sync.ts';
 import { progressEvents, type SyncProgressEvent } from './sync-progress.ts';
 
 export interface SchedulerDeps {
   db: Db;
   config: Config;
-  sources: ReadonlyArray<JobSource | SkippedSource>;
+  clusters: readonly SyncCluster[];
   log: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
   now?: () => Date;
   /** Each run's progress, chunk by chunk (staff can watch it: the syncProgress subscription). */
@@ -17,10 +16,11 @@ export interface SchedulerDeps {
 }
 
 /**
- * The sync on an interval: at start, then every SYNC_INTERVAL_SEC, one run at a time, each from
- * the watermark; housekeeping (stale throttle rows, dead sessions) rides on the same timer.
+ * The sync on an interval: at start, then every SYNC_INTERVAL_SEC, one round at a time, each cluster in turn from its
+ * own watermark, so one cluster's failure is its own (its run records it) and the next still runs; housekeeping
+ * (stale throttle rows, dead sessions) rides on the same timer.
  */
-export function createSyncScheduler({ db, config, sources, log, now = () => new Date(), onProgress }: SchedulerDeps) {
+export function createSyncScheduler({ db, config, clusters, log, now = () => new Date(), onProgress }: SchedulerDeps) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
 
@@ -28,22 +28,28 @@ export function createSyncScheduler({ db, config, sources, log, now = () => new 
     if (running) return running;
     running = (async () => {
       try {
-        const window = await nextWindow(db, config.sync.lookbackSec, config.sync.initialDays, now());
-        const req = { ...window, trigger, chunkHours: config.sync.chunkHours };
-        const run = await syncJobs(
-          db,
-          sources,
-          req,
-          systemMeta(),
-          config.sources.timeoutMs,
-          onProgress && progressEvents(req, onProgress),
-          config.auth.defaultTier,
-        );
-        log.info({ source: run.source, jobs: run.jobCount }, 'jobs synced');
+        for (const cluster of clusters) {
+          try {
+            const window = await nextWindow(db, config.sync.lookbackSec, config.sync.initialDays, now(), cluster.name);
+            const req = { ...window, trigger, chunkHours: config.sync.chunkHours, cluster: cluster.name };
+            const run = await syncJobs(
+              db,
+              cluster.sources,
+              req,
+              systemMeta(),
+              cluster.timeoutMs,
+              onProgress && progressEvents(req, onProgress),
+              config.auth.defaultTier,
+            );
+            log.info({ cluster: cluster.name, source: run.source, jobs: run.jobCount }, 'jobs synced');
+          } catch (error) {
+            log.warn({ cluster: cluster.name, err: error instanceof Error ? error.message : error }, 'job sync failed');
+          }
+        }
         await pruneThrottle(db, now(), config.auth.throttle);
         await db.session.deleteMany({ where: { expiresAt: { lt: now() } } });
       } catch (error) {
-        log.warn({ err: error instanceof Error ? error.message : error }, 'job sync failed');
+        log.warn({ err: error instanceof Error ? error.message : error }, 'housekeeping failed');
       } finally {
         running = null;
       }

@@ -65,6 +65,8 @@ export function progressWriter(out: { isTTY?: boolean; write(s: string): unknown
 /** A sync's progress after each chunk it asked Slurm for (and while one is stored), for staff watching it run. */
 export interface SyncProgressEvent {
   trigger: string;
+  /** The cluster synced ('' for a run that names none). */
+  cluster: string;
   from: Date;
   to: Date;
   chunksDone: number;
@@ -85,12 +87,13 @@ export interface SyncProgressEvent {
  * An onProgress for syncJobs that hands each report on as a SyncProgressEvent (rate and time left included), for a
  * run asked for this window by this trigger.
  */
-export function progressEvents(req: Pick<SyncRequest, 'from' | 'to' | 'trigger'>, emit: (e: SyncProgressEvent) => void, now = () => performance.now()) {
+export function progressEvents(req: Pick<SyncRequest, 'from' | 'to' | 'trigger' | 'cluster'>, emit: (e: SyncProgressEvent) => void, now = () => performance.now()) {
   const started = now();
   return (p: SyncProgress) => {
     const { jobsPerSecond, etaMs } = progressRate(p, now() - started);
     emit({
       trigger: req.trigger,
+      cluster: req.cluster ?? '',
       from: req.from,
       to: req.to,
       chunksDone: p.chunks.done,

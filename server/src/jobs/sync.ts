@@ -13,6 +13,15 @@ export interface SyncRequest {
   trigger: 'interval' | 'admin' | 'cli' | 'startup';
   /** Length of each chunk the window is asked in (SYNC_CHUNK_HOURS); a day by default. */
   chunkHours?: number;
+  /** The cluster whose sources are asked: its runs are recorded under its name, and resume only its own. */
+  cluster?: string;
+}
+
+/** A cluster as a sync sees it: its name, its cascade of sources, and how long to wait for one's next batch. */
+export interface SyncCluster {
+  name: string;
+  sources: ReadonlyArray<JobSource | SkippedSource>;
+  timeoutMs: number;
 }
 
 export type ChunkStatus = 'ok' | 'partial' | 'failed';
@@ -74,6 +83,7 @@ export async function syncJobs(
       status: 'running',
       trigger: req.trigger,
       coveredTo: resumedFrom,
+      cluster: req.cluster ?? '',
     },
   });
   const failed: ChunkRecord[] = [];
@@ -85,7 +95,7 @@ export async function syncJobs(
   let coveredTo = resumedFrom;
   let storedAny = false;
   for (const chunk of plan) {
-    const outcome = await syncChunk(db, sources, chunk, timeoutMs, defaultTier, (jobs, source) =>
+    const outcome = await syncChunk(db, sources, chunk, req.cluster, timeoutMs, defaultTier, (jobs, source) =>
       onProgress?.({
         chunks: { done: chunk.index, total: plan.length, failed: failed.length },
         stored: stored + jobs,
@@ -192,6 +202,7 @@ async function syncChunk(
   db: Db,
   sources: ReadonlyArray<JobSource | SkippedSource>,
   chunk: Chunk,
+  cluster: string | undefined,
   timeoutMs: number | undefined,
   defaultTier: string,
   onStored: (jobs: number, source: string | undefined) => void,
@@ -221,7 +232,9 @@ async function syncChunk(
     };
   }
   const answer = stream.answer!;
-  const ledgerUsers = [...new Set(known.filter((r) => clusters.size === 0 || clusters.has(r.cluster)).map((r) => r.user))].sort();
+  // Another cluster's users are no sign of a partial view of this one.
+  const mine = (r: { cluster: string }) => (cluster ? r.cluster === cluster : clusters.size === 0 || clusters.has(r.cluster));
+  const ledgerUsers = [...new Set(known.filter(mine).map((r) => r.user))].sort();
   const reason = answer.partial ? (answer.partialReason ?? 'only part of the window was available') : partialViewReason(users, ledgerUsers);
   return { status: reason ? 'partial' : 'ok', reason: reason ?? undefined, source: answer.source, jobs, attempts: answer.attempts };
 }
@@ -287,7 +300,7 @@ function summarize(failed: readonly ChunkRecord[], total: number): string {
  * with failed chunks): the end of the chunks it had done, when that is inside this window.
  */
 async function resumePoint(db: Db, req: SyncRequest): Promise<Date | null> {
-  const last = await db.syncRun.findFirst({ where: { trigger: req.trigger, rangeFrom: req.from }, orderBy: { id: 'desc' } });
+  const last = await db.syncRun.findFirst({ where: { trigger: req.trigger, rangeFrom: req.from, cluster: req.cluster ?? '' }, orderBy: { id: 'desc' } });
   if (!last || last.status === 'ok' || !last.coveredTo) return null;
   return last.coveredTo > req.from && last.coveredTo < req.to ? last.coveredTo : null;
 }
@@ -331,10 +344,10 @@ export function partialViewReason(
  * taken up from its last done chunk; a manual run (admin, CLI) over some other window fills in but never moves this
  * mark, so it can neither skip a gap nor push the mark into the future.
  */
-export async function nextWindow(db: Db, lookbackSec: number, initialDays: number | null, now = new Date()) {
+export async function nextWindow(db: Db, lookbackSec: number, initialDays: number | null, now = new Date(), cluster?: string) {
   // Any run's coveredTo counts, finished or not: a run killed midway, or one with a failed chunk, covered that far.
   const last = await db.syncRun.findFirst({
-    where: { coveredTo: { not: null }, trigger: { in: ['interval', 'startup'] } },
+    where: { coveredTo: { not: null }, trigger: { in: ['interval', 'startup'] }, cluster },
     orderBy: { coveredTo: 'desc' },
   });
   const first = initialDays === null ? new Date(0) : new Date(now.getTime() - initialDays * 86_400_000);
@@ -342,13 +355,20 @@ export async function nextWindow(db: Db, lookbackSec: number, initialDays: numbe
   return { from, to: now };
 }
 
-/** Which source last filled the ledger (or, given a range, the last sync that covered all of it), and when. */
-export const latestSync = (db: Db, range?: { from?: Date | null; to?: Date | null }) =>
+/** Which source last filled the ledger (or, given a range, the last sync that covered all of it), and when; of one cluster, or any. */
+export const latestSync = (db: Db, range?: { from?: Date | null; to?: Date | null }, cluster?: string | null) =>
   db.syncRun.findFirst({
     where: {
       status: 'ok',
+      cluster: cluster ?? undefined,
       rangeFrom: range?.from ? { lte: range.from } : undefined,
       rangeTo: range?.to ? { gte: range.to } : undefined,
     },
     orderBy: { finishedAt: 'desc' },
   });
+
+/**
+ * Runs recorded before a run named its cluster ('') were the one cluster's: they become the first configured
+ * cluster's, so its watermark and resume carry on where they were.
+ */
+export const adoptUnnamedRuns = (db: Db, cluster: string) => db.syncRun.updateMany({ where: { cluster: '' }, data: { cluster } });

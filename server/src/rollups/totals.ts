@@ -22,7 +22,7 @@ export async function usageFromRollups(db: Db, filter: UsageFilter, groupBy: rea
     [{ key: 0, from, to }],
     {
       groups: groups.map((g) => ({ name: g, of: g, nullIfEmpty: g === 'account' || g === 'partition' })),
-      filter: { user: filter.user, account: filter.account, partition: filter.partition },
+      filter: { user: filter.user, account: filter.account, partition: filter.partition, cluster: filter.cluster },
       billed: filter.billed,
     },
     MAX_BUCKETS + 1,

@@ -17,6 +17,7 @@ export const JobFilterInput = builder.inputType('JobFilter', {
     user: t.string(),
     account: t.string(),
     partition: t.string(),
+    cluster: t.string({ description: 'The cluster the jobs ran on (the first part of their billing key)' }),
     endedAfter: t.field({ type: 'DateTime' }),
     endedBefore: t.field({ type: 'DateTime', description: 'The "completed before" cut-off' }),
     billed: t.boolean({ description: 'true: only jobs on a receipt; false: only unbilled' }),
@@ -45,6 +46,7 @@ const UsageBucketRef = builder.objectRef<UsageBucket>('UsageBucket').implement({
     account: t.string({ nullable: true, resolve: (b) => b.key.account ?? null }),
     partition: t.string({ nullable: true, resolve: (b) => b.key.partition ?? null }),
     tier: t.field({ type: TierEnum, nullable: true, resolve: (b) => (b.key.tier as 'mu' | undefined) ?? null }),
+    cluster: t.string({ nullable: true, resolve: (b) => b.key.cluster ?? null }),
     totals: t.field({ type: UsageTotalsRef, resolve: (b) => b }),
   }),
 });
@@ -133,7 +135,7 @@ builder.queryField('jobs', (t) =>
 builder.queryField('usage', (t) =>
   t.field({
     type: [UsageBucketRef],
-    description: 'Usage totals grouped by user, month, account, partition and/or tier; ordered by the groups, or by a measure for a top-N',
+    description: 'Usage totals grouped by user, month, account, partition, tier and/or cluster; ordered by the groups, or by a measure for a top-N',
     extensions: { cost: LEDGER_SCAN_COST },
     args: {
       filter: t.arg({ type: JobFilterInput }),
@@ -152,6 +154,7 @@ builder.queryField('usage', (t) =>
 
 interface SyncRunShape {
   id: number;
+  cluster: string;
   source: string | null;
   jobCount: number;
   status: string;
@@ -182,6 +185,7 @@ const SyncRunRef = builder.objectRef<SyncRunShape>('SyncRun').implement({
   description: 'One fill of the ledger from Slurm',
   fields: (t) => ({
     id: t.exposeInt('id'),
+    cluster: t.exposeString('cluster', { description: 'The cluster whose sources were asked' }),
     source: t.exposeString('source', { nullable: true, description: 'restd, sacct or csv: what served the jobs' }),
     jobCount: t.exposeInt('jobCount'),
     status: t.exposeString('status', {
@@ -208,19 +212,25 @@ builder.queryField('dataSource', (t) =>
     type: SyncRunRef,
     nullable: true,
     authScopes: { loggedIn: true },
-    description: 'The sync that last filled the ledger (covering the range, when one is given): which source served it, and when',
-    args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
-    resolve: (_root, { from, to }, ctx) => ctx.services.sync.latest({ from, to }),
+    description: 'The sync that last filled the ledger (covering the range, when one is given; of the cluster, when one is named): which source served it, and when',
+    args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }), cluster: t.arg.string() },
+    resolve: (_root, { from, to, cluster }, ctx) => ctx.services.sync.latest({ from, to }, cluster),
   }),
 );
 
 builder.mutationField('syncJobs', (t) =>
   t.field({
-    type: SyncRunRef,
+    type: [SyncRunRef],
     authScopes: { admin: true },
-    description: 'Fill the ledger from Slurm for a window now',
-    args: { from: t.arg({ type: 'DateTime', required: true }), to: t.arg({ type: 'DateTime' }) },
-    resolve: (_root, { from, to }, ctx) => ctx.services.sync.run(from, to ?? new Date(), ctx.meta),
+    description:
+      'Fill the ledger from Slurm for a window now: the cluster named, or every configured cluster one after the other, a run each. ' +
+      'A cluster whose sources fail has its failed run in the answer; only when every run failed is the answer SLURM_UNAVAILABLE',
+    args: {
+      from: t.arg({ type: 'DateTime', required: true }),
+      to: t.arg({ type: 'DateTime' }),
+      cluster: t.arg.string({ description: 'One configured cluster; all of them when absent' }),
+    },
+    resolve: (_root, { from, to, cluster }, ctx) => ctx.services.sync.run(from, to ?? new Date(), ctx.meta, cluster),
   }),
 );
 
@@ -228,6 +238,7 @@ const SyncProgressRef = builder.objectRef<SyncProgressEvent>('SyncProgress').imp
   description: 'How far a running sync has got: sent after each chunk of its window, and while one is being stored',
   fields: (t) => ({
     trigger: t.exposeString('trigger', { description: 'interval, startup, admin or cli' }),
+    cluster: t.exposeString('cluster', { description: 'The cluster being synced' }),
     from: t.expose('from', { type: 'DateTime', description: 'The window the run covers' }),
     to: t.expose('to', { type: 'DateTime' }),
     chunksDone: t.exposeInt('chunksDone'),

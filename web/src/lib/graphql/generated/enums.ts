@@ -107,6 +107,7 @@ export const Tier = {
 export type Tier = typeof Tier[keyof typeof Tier];
 export const UsageGroup = {
   account: 'account',
+  cluster: 'cluster',
   month: 'month',
   partition: 'partition',
   tier: 'tier',

@@ -25,6 +25,8 @@ export type JobFilter = {
   account?: string | null | undefined;
   /** true: only jobs on a receipt; false: only unbilled */
   billed?: boolean | null | undefined;
+  /** The cluster the jobs ran on (the first part of their billing key) */
+  cluster?: string | null | undefined;
   endedAfter?: string | null | undefined;
   /** The "completed before" cut-off */
   endedBefore?: string | null | undefined;
@@ -150,6 +152,7 @@ export type UpdateRateInput = {
 
 export type UsageGroup =
   | 'account'
+  | 'cluster'
   | 'month'
   | 'partition'
   | 'tier'
