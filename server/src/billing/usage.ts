@@ -101,6 +101,12 @@ export const joinSplit = (row: Record<string, unknown>, name: string) =>
 /** The tier a job is priced at: its owner's, or the one someone Slurm knows but who never logged in would get. */
 export const tierSql = (defaultTier: string) => Prisma.sql`COALESCE(u."tier", ${defaultTier})`;
 
+/** Pricing other than the ledger's now, for a preview of a change: other rates, or every job's owner on one tier. */
+export interface WhatIf {
+  rates?: ReadonlyArray<Pick<Rate, 'tier' | 'cpuPerHour' | 'gpuPerHour' | 'memGBPerHour'>>;
+  tier?: string;
+}
+
 /**
  * Every finished job matching `where` as one row of a subquery: the `columns` asked for, its
  * quantities (`secs`, `cpus`, `gpus`, `mem`), whether it is billed, and `cost`, its satang: as its
@@ -115,10 +121,9 @@ export async function pricedJobs(
   columns: Prisma.Sql[],
   source = Prisma.sql`"JobRecord" j`,
   components = false,
-  /** The rates to price at instead of the ledger's (a preview of a change). */
-  rateTable?: ReadonlyArray<Pick<Rate, 'tier' | 'cpuPerHour' | 'gpuPerHour' | 'memGBPerHour'>>,
+  what: WhatIf = {},
 ) {
-  const rates = rateTable ?? (await db.rate.findMany());
+  const rates = what.rates ?? (await db.rate.findMany());
   const rateRows = rates.length === 0 ? Prisma.sql`SELECT NULL AS "tier", 0 AS "rc", 0 AS "rg", 0 AS "rm" WHERE 0` : Prisma.join(
     rates.map(
       (r) =>
@@ -127,7 +132,7 @@ export async function pricedJobs(
     ' UNION ALL ',
   );
   const d = Prisma.raw(D.toString());
-  const tier = tierSql(defaultTier);
+  const tier = what.tier !== undefined ? Prisma.sql`${what.tier}` : tierSql(defaultTier);
   const round = (u: string) => Prisma.raw(`("${u}" / ${D}) * "secs" + (2 * ("${u}" % ${D}) * "secs" + ${D}) / (2 * ${D})`);
   // The CPU and GPU shares of a job's cost, each rounded as the whole is, at the rates it was (or would be) billed at;
   // the memory share is the rest, so the three always add up to the cost.
@@ -175,11 +180,11 @@ async function bucketsWhere(
   where: Prisma.Sql,
   groupBy: readonly UsageGroup[],
   defaultTier: string,
-  rates?: Parameters<typeof pricedJobs>[6],
+  what?: WhatIf,
 ): Promise<UsageBucket[]> {
   const groups = [...new Set(groupBy)];
   const groupSql = (g: UsageGroup) => (g === 'tier' ? tierSql(defaultTier) : GROUP_SQL[g]);
-  const priced = await pricedJobs(db, defaultTier, where, groups.map((g) => Prisma.sql`${groupSql(g)} AS ${Prisma.raw(`"g_${g}"`)}`), undefined, false, rates);
+  const priced = await pricedJobs(db, defaultTier, where, groups.map((g) => Prisma.sql`${groupSql(g)} AS ${Prisma.raw(`"g_${g}"`)}`), undefined, false, what);
   const outerGroups = groups.map((g) => Prisma.raw(`"g_${g}"`));
   const rows = await readQuery(db, Prisma.sql`
     ${priced.with}
@@ -195,11 +200,11 @@ async function bucketsWhere(
 
 /**
  * The unbilled finished jobs of each of these users (a bucket per user who has any), priced as usageBuckets prices
- * them: one statement for a whole Slurm account's users.
+ * them (or, with `asTier`, as if they were all on that tier): one statement for a whole Slurm account's users.
  */
-export function unbilledByUser(db: Db | Tx, users: readonly string[], defaultTier = 'mu'): Promise<UsageBucket[]> {
+export function unbilledByUser(db: Db | Tx, users: readonly string[], defaultTier = 'mu', asTier?: string): Promise<UsageBucket[]> {
   if (users.length === 0) return Promise.resolve([]);
-  return bucketsWhere(db, Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND j."user" IN ${dialect.valuesOf(users)}`, ['user'], defaultTier);
+  return bucketsWhere(db, Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND j."user" IN ${dialect.valuesOf(users)}`, ['user'], defaultTier, { tier: asTier });
 }
 
 /**
@@ -210,9 +215,9 @@ export async function unbilledOfTier(
   db: Db | Tx,
   tier: string,
   defaultTier = 'mu',
-  rates?: Parameters<typeof pricedJobs>[6],
+  rates?: WhatIf['rates'],
 ): Promise<UsageBucket | undefined> {
-  const [bucket] = await bucketsWhere(db, Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND ${tierSql(defaultTier)} = ${tier}`, [], defaultTier, rates);
+  const [bucket] = await bucketsWhere(db, Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND ${tierSql(defaultTier)} = ${tier}`, [], defaultTier, { rates });
   return bucket;
 }
 

@@ -27,13 +27,6 @@ export interface TierChangeImpact {
   unbilledAfter: UsageBucket;
 }
 
-/** A preview's transaction ends by throwing this, so that nothing it wrote is kept. */
-class DryRun extends Error {
-  constructor(readonly impact: TierChangeImpact) {
-    super('tier change preview');
-  }
-}
-
 // As long as a rate change may take: a large account reprices many users' rollups.
 const TIMEOUT_MS = 120_000;
 
@@ -68,7 +61,7 @@ async function unbilledOf(tx: Tx, users: readonly string[], defaultTier: string)
   return new Map(buckets.map((b) => [b.key.user!, b]));
 }
 
-async function targetUsers(tx: Tx, target: TierTarget): Promise<string[]> {
+async function targetUsers(tx: Db | Tx, target: TierTarget): Promise<string[]> {
   if ('username' in target) {
     const username = checkName(target.username, 'username');
     if (!(await isKnownUser(tx, username))) throw notFound(`no user named "${username}": nobody of that name has logged in or run a job`);
@@ -81,46 +74,49 @@ async function targetUsers(tx: Tx, target: TierTarget): Promise<string[]> {
 }
 
 /**
- * Moves the target's users to `tier` inside `tx`: each changed user's row, then, when `meta` is given (a real change,
- * not a preview), their rollups repriced and one audit entry per user. Users already at the tier are left alone.
+ * Moves the target's users to `tier` inside `tx`: each changed user's row, their rollups repriced and one audit entry
+ * per user. Users already at the tier are left alone.
  */
-async function moveUsers(tx: Tx, target: TierTarget, tier: Tier, defaultTier: string, meta: RequestMeta | null): Promise<TierChangeImpact> {
-  const names = await targetUsers(tx, target);
-  const rows = new Map((await userRows(tx, names)).map((r) => [r.username, r.tier]));
+/** Who the target's users are, and which of them a move to `tier` changes (someone without a row is at the default tier). */
+async function planMove(db: Db | Tx, target: TierTarget, tier: Tier, defaultTier: string) {
+  const names = await targetUsers(db, target);
+  const rows = new Map((await userRows(db, names)).map((r) => [r.username, r.tier]));
   const users = names.map((username): TierMove => {
     // Someone without a row is billed at the default tier (see tierSql in billing/usage.ts).
     const from = (rows.get(username) ?? defaultTier) as Tier;
     return { username, from, to: tier, changed: from !== tier };
   });
+  return { users, rows, moving: users.filter((u) => u.changed).map((u) => u.username) };
+}
+
+async function moveUsers(tx: Tx, target: TierTarget, tier: Tier, defaultTier: string, meta: RequestMeta): Promise<TierChangeImpact> {
+  const { users, rows, moving } = await planMove(tx, target, tier, defaultTier);
   const changed = users.filter((u) => u.changed);
-  const moving = changed.map((u) => u.username);
   const before = await unbilledOf(tx, moving, defaultTier);
   await writeTiers(tx, moving, tier, new Set(rows.keys()));
   const after = await unbilledOf(tx, moving, defaultTier);
 
-  if (meta) {
-    await rebuildRollups(tx, defaultTier, { users: moving });
-    const account = 'account' in target ? target.account.trim() : undefined;
-    for (const u of changed) {
-      const was = before.get(u.username) ?? EMPTY_BUCKET;
-      const now = after.get(u.username) ?? EMPTY_BUCKET;
-      await recordAudit(
-        tx,
-        {
-          action: 'user.tier.update',
-          target: u.username,
-          extra: {
-            old: u.from,
-            new: u.to,
-            ...(account ? { account } : {}),
-            unbilledJobs: now.sums.jobs,
-            unbilledSatangBefore: was.costSatang.toString(),
-            unbilledSatangAfter: now.costSatang.toString(),
-          },
+  await rebuildRollups(tx, defaultTier, { users: moving });
+  const account = 'account' in target ? target.account.trim() : undefined;
+  for (const u of changed) {
+    const was = before.get(u.username) ?? EMPTY_BUCKET;
+    const now = after.get(u.username) ?? EMPTY_BUCKET;
+    await recordAudit(
+      tx,
+      {
+        action: 'user.tier.update',
+        target: u.username,
+        extra: {
+          old: u.from,
+          new: u.to,
+          ...(account ? { account } : {}),
+          unbilledJobs: now.sums.jobs,
+          unbilledSatangBefore: was.costSatang.toString(),
+          unbilledSatangAfter: now.costSatang.toString(),
         },
-        meta,
-      );
-    }
+      },
+      meta,
+    );
   }
   return {
     tier,
@@ -142,18 +138,20 @@ export async function setTier(db: Db, target: TierTarget, tier: string, meta: Re
 }
 
 /**
- * The impact setTier would have now, without keeping anything: the same change in a transaction that is rolled back,
- * so the numbers are the ledger's own pricing at the new tier.
+ * The impact setTier would have now, changing nothing: the moving users' unbilled jobs priced at their tiers and
+ * as if they were on the new one, by the pricing the change itself uses. Reads only (on the reader thread where the
+ * ledger has one), so a preview of a large account holds no write lock and leaves the event loop free.
  */
 export async function previewTier(db: Db, target: TierTarget, tier: string, defaultTier: string): Promise<TierChangeImpact> {
   const next = checkTier(tier);
-  try {
-    await db.$transaction(async (tx) => {
-      throw new DryRun(await moveUsers(tx, target, next, defaultTier, null));
-    }, { timeout: TIMEOUT_MS });
-  } catch (error) {
-    if (error instanceof DryRun) return error.impact;
-    throw error;
-  }
-  throw new Error('a tier preview committed');
+  const { users, moving } = await planMove(db, target, next, defaultTier);
+  const before = await unbilledByUser(db, moving, defaultTier);
+  const after = await unbilledByUser(db, moving, defaultTier, next);
+  return {
+    tier: next,
+    account: 'account' in target ? target.account.trim() : null,
+    users,
+    unbilledBefore: before.reduce(add, EMPTY_BUCKET),
+    unbilledAfter: after.reduce(add, EMPTY_BUCKET),
+  };
 }
