@@ -150,6 +150,20 @@ describe.skipIf(!!missing)('rate previews, ordered tables and paying receipts to
       expect(await header.getAttribute('aria-sort')).toBe('ascending');
     });
 
+    it('groups the usage by cluster and follows a cluster to its jobs', async () => {
+      await admin.goto(`${server.url}/admin/usage`);
+      await admin.getByTestId('group-cluster').click();
+      await expect.poll(() => query(admin).get('group'), WAIT).toBe('cluster');
+      const rows = admin.getByTestId('usage-aggregate-row');
+      await expect.poll(() => rows.count(), WAIT).toBe(1);
+      expect(await rows.first().locator('th').innerText()).toBe('demo');
+      await rows.first().locator('th a').click();
+      await expect.poll(() => query(admin).get('cluster'), WAIT).toBe('demo');
+      expect(query(admin).get('view')).toBe('detail');
+      await expect.poll(() => admin.getByTestId('job-row').count(), WAIT).toBeGreaterThan(0);
+      expect(await admin.locator('#filter-cluster').inputValue()).toBe('demo');
+    });
+
     it('orders the job list on the server, across pages of the chosen size', async () => {
       await admin.goto(`${server.url}/admin/usage?view=detail`);
       await expect.poll(() => admin.getByTestId('job-row').count(), WAIT).toBe(50);

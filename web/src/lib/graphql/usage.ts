@@ -63,6 +63,7 @@ export const UsageBucketsQuery = graphql(`
       account
       partition
       tier
+      cluster
       totals {
         ...TotalsFields
       }
@@ -88,4 +89,4 @@ export const DataSourceQuery = graphql(`
 export type JobRow = JobsPage['jobs']['edges'][number]['node'];
 export type Totals = UsageTotals['jobs']['totals'];
 export type Bucket = UsageBuckets['usage'][number];
-export type Group = 'user' | 'month' | 'account' | 'partition' | 'tier';
+export type Group = 'user' | 'month' | 'account' | 'partition' | 'tier' | 'cluster';
