@@ -39,38 +39,19 @@ export const DEFAULT_SOURCE_TIMEOUT_MS = 60_000;
 
 /**
  * Asks each source in order and returns the first answer. A failure or a timeout is recorded in `attempts` and the
- * next source is tried; an empty list is an answer (nothing ran in the window), not a failure.
+ * next source is tried; an empty list is an answer (nothing ran in the window), not a failure. The same cascade as
+ * streamJobs, each source asked for its whole answer at once.
  */
 export async function fetchJobs(
   q: FetchJobsQuery,
   sources: ReadonlyArray<JobSource | SkippedSource>,
   opts: { timeoutMs?: number } = {},
 ): Promise<CascadeResult> {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
-  const attempts: Attempt[] = [];
-  let partial: { jobs: NormalizedJob[]; source: SourceName; partialReason: string } | null = null;
-  for (const source of sources) {
-    if ('skipped' in source) {
-      attempts.push({ source: source.name, ok: false, reason: source.skipped, ms: 0 });
-      continue;
-    }
-    const started = performance.now();
-    const ms = () => Math.round(performance.now() - started);
-    try {
-      const jobs = await withTimeout((signal) => source.fetchJobs(q, { signal }), timeoutMs, source.name);
-      attempts.push({ source: source.name, ok: true, ms: ms(), count: jobs.length });
-      return { jobs, source: source.name, attempts };
-    } catch (err) {
-      if (err instanceof PartialHistoryError) {
-        attempts.push({ source: source.name, ok: false, reason: err.message, ms: ms(), count: err.jobs.length });
-        partial ??= { jobs: err.jobs, source: source.name, partialReason: err.message };
-        continue;
-      }
-      attempts.push({ source: source.name, ok: false, reason: reasonOf(err), ms: ms() });
-    }
-  }
-  if (partial) return { ...partial, attempts, partial: true };
-  throw new AllSourcesFailedError(attempts);
+  const stream = cascade(q, sources, opts.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS, true);
+  const jobs: NormalizedJob[] = [];
+  for await (const batch of stream) for (const job of batch) jobs.push(job);
+  const { source, attempts, partial, partialReason } = stream.answer!;
+  return partial ? { jobs, source, attempts, partial, partialReason } : { jobs, source, attempts };
 }
 
 export interface StreamAnswer {
@@ -115,7 +96,11 @@ export function streamJobs(
   sources: ReadonlyArray<JobSource | SkippedSource>,
   opts: { timeoutMs?: number } = {},
 ): JobStream {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
+  return cascade(q, sources, opts.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS, false);
+}
+
+/** The cascade itself; `whole`: each source answers its window at once (fetchJobs) instead of in batches. */
+function cascade(q: FetchJobsQuery, sources: ReadonlyArray<JobSource | SkippedSource>, timeoutMs: number, whole: boolean): JobStream {
   const state: { source: SourceName | null; answer: StreamAnswer | null } = { source: null, answer: null };
   async function* run(): AsyncGenerator<NormalizedJob[]> {
     const attempts: Attempt[] = [];
@@ -128,7 +113,7 @@ export function streamJobs(
       const started = performance.now();
       const ms = () => Math.round(performance.now() - started);
       const controller = new AbortController();
-      const batches = (source.streamJobs ? source.streamJobs(q, { signal: controller.signal }) : once(source, q, controller.signal))[
+      const batches = (source.streamJobs && !whole ? source.streamJobs(q, { signal: controller.signal }) : once(source, q, controller.signal))[
         Symbol.asyncIterator
       ]();
       let count = 0;
@@ -191,11 +176,6 @@ async function* once(source: JobSource, q: FetchJobsQuery, signal: AbortSignal):
 /** A source's next batch, or a timeout error (the source is aborted) when it takes longer than `timeoutMs`. */
 function nextWithin<T>(it: AsyncIterator<T>, timeoutMs: number, name: string, controller: AbortController): Promise<IteratorResult<T>> {
   return within(it.next(), timeoutMs, name, controller);
-}
-
-function withTimeout<T>(run: (signal: AbortSignal) => Promise<T>, timeoutMs: number, name: string): Promise<T> {
-  const controller = new AbortController();
-  return within(run(controller.signal), timeoutMs, name, controller);
 }
 
 /** `work`, or a timeout error after `timeoutMs`, on which `controller` aborts the source. */
