@@ -42,12 +42,9 @@ export function openDatabase(databaseFile: string): Db {
   // busy timeout: concurrent writers (receipts, audit) wait for the lock instead of failing.
   const slot: ConnectionSlot = {};
   const adapter = serializedAdapter(new PrismaBetterSqlite3({ url: `file:${databaseFile}`, timeout: 10_000 }), slot);
-  const db = retryingTransactions(new PrismaClient({ adapter }), slot);
-  connections.set(db, slot);
-  return db;
+  return retryingTransactions(new PrismaClient({ adapter }), slot);
 }
 
-const connections = new WeakMap<Db, ConnectionSlot>();
 const transactions = new WeakMap<Tx, ConnectionSlot>();
 
 /** The connection an interactive transaction `tx` holds, while it is open: a statement run on it is part of `tx`. */
@@ -56,13 +53,6 @@ export function transactionConnection(tx: Tx | Db): Database.Database | undefine
   return connection?.inTransaction ? connection : undefined;
 }
 
-/**
- * The better-sqlite3 connection under `db`, once it has connected: the one the adapter runs every query and
- * transaction on, so a statement run on it inside `db.$transaction` is part of that transaction.
- */
-export function connectionOf(db: Db): Database.Database | undefined {
-  return connections.get(db)?.connection as Database.Database | undefined;
-}
 
 /** For /healthz: the database answers. */
 export async function checkDatabase(db: Db) {

@@ -114,7 +114,7 @@ export async function upsertJobs(
     // The jobs and the rollups that sum them change together: the quarter hours a job left or entered are summed again.
     await db.$transaction(async (tx) => {
       const before = await endsOf(tx, keys);
-      await upsertRows(db, tx, 'JobRecord', COLUMNS, 'key', KEPT, rows);
+      await upsertRows(tx, 'JobRecord', COLUMNS, 'key', KEPT, rows);
       await rebuildRollups(tx, defaultTier, { slots: slotsOf([...ends, ...before]) });
     }, { timeout: 120_000 });
     count += written;
