@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -19,14 +20,14 @@ async function until(what: string, probe: () => boolean) {
 const UPDATE = 'mutation($input: UpdateRateInput!) { updateRate(input: $input) { tier cpuPerHour updatedAt updatedBy } }';
 const RATES = 'subscription { rateChanged(tier: private) { tier cpuPerHour gpuPerHour updatedAt updatedBy } }';
 
-function wsSubscriber(port: number, cookie: string, query: string) {
+function wsSubscriber(port: number, cookie: string, query: string, headers: Record<string, string> = { cookie }) {
   const s = { payloads: [] as any[], completed: false, failures: [] as unknown[] };
   const client = createClient({
     url: `ws://127.0.0.1:${port}/graphql`,
     retryAttempts: 0,
     webSocketImpl: class extends WebSocket {
       constructor(address: string, protocols?: string | string[]) {
-        super(address, protocols, { headers: { cookie } });
+        super(address, protocols, { headers });
       }
     },
   });
@@ -43,9 +44,10 @@ describe.runIf(redisAvailable())('two replicas sharing Redis', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    a = await startTestApp({ REDIS_URL: redis.url });
+    const env = { REDIS_URL: redis.url, JOBS_CSV: path.resolve(import.meta.dirname, '../fixtures/jobs-small.csv') };
+    a = await startTestApp(env);
     // the same database file: two replicas of one installation
-    b = await startTestApp({ REDIS_URL: redis.url }, a.dir);
+    b = await startTestApp(env, a.dir);
     ({ port: portB } = await b.app.start());
     admin = await a.cookieFor('admin', 'admin');
   });
@@ -134,6 +136,49 @@ describe.runIf(redisAvailable())('two replicas sharing Redis', () => {
       expect(kept.state.completed).toBe(false);
     } finally {
       await Promise.all([sub.close(), kept.close()]);
+    }
+  });
+
+  it('ends B’s subscription opened with an API token when A revokes it', async () => {
+    const session = await a.cookieFor('dave');
+    const minted = await a.gql('mutation { createApiToken(name: "replicas") { token apiToken { id } } }', {}, session);
+    expect(minted.errors).toBeUndefined();
+    const { token, apiToken } = minted.data.createApiToken;
+    const sub = wsSubscriber(portB, '', RATES, { authorization: `Bearer ${token}` });
+    try {
+      await untilSubscribed(sub);
+      const r = await a.gql('mutation($id: Int!) { revokeApiToken(id: $id) { id } }', { id: apiToken.id }, session);
+      expect(r.errors).toBeUndefined();
+      await until('B’s token subscription to end', () => sub.state.completed || sub.state.failures.length > 0);
+      expect(sub.state.payloads[sub.state.payloads.length - 1].errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await sub.close();
+    }
+  });
+
+  it('shows a staff subscriber on B the progress of a sync run on A, its times as sent', async () => {
+    const sub = wsSubscriber(portB, admin, 'subscription { syncProgress { trigger from to chunkFrom chunkStatus } }');
+    const stream = b.app.deps.pubsub.subscribe('syncProgress');
+    const rawEvents: any[] = [];
+    void (async () => {
+      for await (const e of stream) rawEvents.push(e);
+    })();
+    try {
+      const stop = Date.now() + DEADLINE_MS;
+      while (!sub.state.payloads.some((p) => p.data?.syncProgress?.chunkStatus)) {
+        const r = await a.gql('mutation { syncJobs(from: "2026-01-01T00:00:00Z", to: "2026-01-03T00:00:00Z") { status } }', {}, admin);
+        expect(r.errors).toBeUndefined();
+        if (Date.now() > stop) throw new Error('timed out waiting for the progress to reach B');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const ended = sub.state.payloads.find((p) => p.data?.syncProgress?.chunkStatus).data.syncProgress;
+      expect(ended).toMatchObject({ trigger: 'admin', from: '2026-01-01T00:00:00.000Z', to: '2026-01-03T00:00:00.000Z' });
+      await until('B’s event stream to carry it', () => rawEvents.length > 0);
+      expect(rawEvents[0].from).toBeInstanceOf(Date);
+      expect(rawEvents[0].chunkFrom).toBeInstanceOf(Date);
+    } finally {
+      await stream.return();
+      await sub.close();
     }
   });
 
