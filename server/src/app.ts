@@ -14,9 +14,11 @@ import { createFormulaRoute } from './http/formula.ts';
 import { createRouter, loadWebHandler } from './http/router.ts';
 import { createSessionResolver } from './http/session.ts';
 import { createSyncScheduler } from './jobs/scheduler.ts';
+import { inProcessSyncLock, redisSyncLock } from './jobs/sync-lock.ts';
 import { adoptUnnamedRuns } from './jobs/sync.ts';
 import { createLogger } from './log.ts';
-import { newPubSub } from './pubsub.ts';
+import { checkRedis, openRedis, type RedisCheck, type RedisClients } from './lib/redis.ts';
+import { newPubSub, redisPubSub } from './pubsub.ts';
 import { seed } from './seed.ts';
 import { createServices } from './services.ts';
 
@@ -28,6 +30,10 @@ export interface App {
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
   syncNow(trigger: 'interval' | 'startup'): Promise<void>;
+  /** Null without REDIS_URL. */
+  redis: RedisClients | null;
+  /** For readiness: Redis answers (always ready without it). */
+  checkRedis(): Promise<RedisCheck>;
 }
 
 /** The composition root: builds every part from the configuration, wires them, and starts and stops them. */
@@ -39,8 +45,22 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   // Usage aggregates run on a reader thread of their own, so they never hold the event loop.
   const reader = openReader(config.databaseFile);
   attachReader(db, reader);
-  const pubsub = newPubSub();
-  const services = createServices({ db, config, pubsub });
+  const redis = config.redis ? openRedis(config.redis.url, log) : null;
+  const pubsub =
+    redis && config.redis
+      ? redisPubSub(redis, `${config.redis.prefix}events:`, (error, topic) =>
+          log.warn({ topic, err: error instanceof Error ? error.message : error }, 'event not published: Redis unreachable'),
+        )
+      : newPubSub();
+  const syncLock =
+    redis && config.redis
+      ? redisSyncLock(redis.commands, {
+          key: `${config.redis.prefix}sync-lock`,
+          ttlMs: config.sync.lockTtlSec * 1000,
+          onLost: (reason) => log.warn({ reason }, 'sync lock lost while syncing'),
+        })
+      : inProcessSyncLock();
+  const services = createServices({ db, config, pubsub, syncLock });
   const deps: ContextDeps = { db, config, pubsub, services };
 
   const pam = config.auth.pamEnabled ? await loadPam(log, { service: config.auth.pamService }) : null;
@@ -67,7 +87,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   );
   const server = createServer(router);
   const socket = attachGraphQLWebSocket(server, yoga, config, (error) => log.error({ err: error }, 'GraphQL operation failed'));
-  const scheduler = createSyncScheduler({ db, config, clusters: services.clusters, log, onProgress: (e) => pubsub.publish('syncProgress', e) });
+  const scheduler = createSyncScheduler({ db, config, clusters: services.clusters, log, lock: syncLock, onProgress: (e) => pubsub.publish('syncProgress', e) });
 
   return {
     db,
@@ -75,6 +95,8 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     yoga,
     deps,
     syncNow: scheduler.syncNow,
+    redis,
+    checkRedis: () => checkRedis(redis),
     async start() {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -92,6 +114,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       });
       await reader.close();
       await db.$disconnect();
+      await redis?.close();
     },
   };
 }

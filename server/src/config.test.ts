@@ -66,3 +66,26 @@ describe('clusters', () => {
     expect(err({ CLUSTERS: 'a,b', ...csv, CLUSTER_NAME: 'hpc' })).toMatch(/CLUSTER_NAME names the single cluster/);
   });
 });
+
+describe('REDIS_URL', () => {
+  it('is off without it, and with it shares the replicas’ events and sync under a prefix', () => {
+    expect(load({}).redis).toBeNull();
+    expect(load({ REDIS_URL: 'redis://cache.example:6380/2' }).redis).toEqual({ url: 'redis://cache.example:6380/2', prefix: 'hpc-accounting:' });
+    expect(load({ REDIS_URL: 'rediss://:pw@cache.example', REDIS_PREFIX: 'site-b:' }).redis).toEqual({ url: 'rediss://:pw@cache.example', prefix: 'site-b:' });
+  });
+
+  it('refuses what is no Redis URL, naming the variable and never the password', () => {
+    for (const bad of ['localhost:6379', 'http://cache.example', 'redis://', 'redis://cache.example/db', 'not a url']) {
+      expect(() => load({ REDIS_URL: bad })).toThrow(/REDIS_URL must be a Redis URL/);
+    }
+    let message = '';
+    try {
+      load({ REDIS_URL: 'http://user:s3cret@cache.example' });
+    } catch (error) {
+      message = (error as ConfigError).message;
+    }
+    expect(message).toMatch(/REDIS_URL/);
+    expect(message).not.toMatch(/s3cret/);
+    expect(() => load({ REDIS_URL: 'redis://cache.example', REDIS_PREFIX: 'a b' })).toThrow(/REDIS_PREFIX/);
+  });
+});

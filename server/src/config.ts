@@ -24,7 +24,16 @@ export interface Config {
   logLevel: string;
   /** The clusters ingested, each with its own sources (at least one; the first is the default). */
   clusters: ClusterConfig[];
-  sync: { intervalSec: number; lookbackSec: number; initialDays: number | null; chunkHours: number };
+  sync: {
+    intervalSec: number;
+    lookbackSec: number;
+    initialDays: number | null;
+    chunkHours: number;
+    /** How long a replica's hold on the sync lasts without renewal: a replica that dies frees it after this. */
+    lockTtlSec: number;
+  };
+  /** Shared by every replica: live events cross between them and only one runs a sync at a time. Null: one process. */
+  redis: { url: string; prefix: string } | null;
   auth: {
     pamService: string;
     pamEnabled: boolean;
@@ -123,6 +132,39 @@ function timeZone(env: Env, demo: boolean): string {
     throw new ConfigError(`TIME_ZONE must be an IANA time zone such as Asia/Bangkok or UTC, got "${raw}"`);
   }
   return raw;
+}
+
+/** A password in a URL is masked before the URL goes into an error message (and so into a log). */
+function redacted(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return raw.replace(/\/\/[^@/]*@/, '//***@');
+  }
+}
+
+function redis(env: Env): Config['redis'] {
+  const raw = env.REDIS_URL;
+  if (!raw) return null;
+  const hint = `REDIS_URL must be a Redis URL such as redis://127.0.0.1:6379/0 (redis:// or rediss://, optionally with user:password@), got "${redacted(raw)}"`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(hint);
+  }
+  if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname || !/^(\/\d*)?$/.test(url.pathname)) {
+    throw new ConfigError(hint);
+  }
+  // Pub/sub channels are one namespace for the whole Redis server, whatever its database number: two installations
+  // sharing a server keep apart by this prefix only.
+  const prefix = env.REDIS_PREFIX ?? 'hpc-accounting:';
+  if (!/^[A-Za-z0-9:._-]*$/.test(prefix)) {
+    throw new ConfigError(`REDIS_PREFIX may hold letters, digits, ":", ".", "_" and "-" only, got "${prefix}"`);
+  }
+  return { url: raw, prefix };
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -275,7 +317,9 @@ export function loadConfig(env: Env = process.env): Config {
       initialDays: demo && !env.SYNC_INITIAL_DAYS ? null : int(env, 'SYNC_INITIAL_DAYS', 365, 1),
       // Each chunk of a sync's window is one sacct call or REST request, and is recorded as done on its own.
       chunkHours: int(env, 'SYNC_CHUNK_HOURS', 24, 1),
+      lockTtlSec: int(env, 'SYNC_LOCK_TTL_SEC', 60, 3),
     },
+    redis: redis(env),
     auth: {
       pamService: env.PAM_SERVICE || 'login',
       pamEnabled: bool(env, 'PAM_ENABLED', true),

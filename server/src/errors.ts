@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'ALREADY_PAID',
   'NOTHING_TO_BILL',
   'SLURM_UNAVAILABLE',
+  /** Another sync is running (the interval's, an admin's, or another replica's); ask again when it has finished. */
+  'SYNC_BUSY',
   'INVALID_CREDENTIALS',
   'LOCKED',
   /** A cross-site request, or one without the CSRF token. */
@@ -47,6 +49,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   ALREADY_PAID: 409,
   NOTHING_TO_BILL: 409,
   SLURM_UNAVAILABLE: 502,
+  SYNC_BUSY: 409,
   INVALID_CREDENTIALS: 401,
   LOCKED: 429,
   CSRF: 403,

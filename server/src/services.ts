@@ -9,6 +9,7 @@ import type { ClusterConfig, Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { badInput, DomainError } from './errors.ts';
 import { latestSync, type SyncCluster, syncJobs } from './jobs/sync.ts';
+import { inProcessSyncLock, type SyncLock } from './jobs/sync-lock.ts';
 import { progressEvents } from './jobs/sync-progress.ts';
 import type { Credential, PubSub } from './pubsub.ts';
 import { type SeriesQuery, usageSeries } from './rollups/series.ts';
@@ -21,6 +22,8 @@ export interface ServiceDeps {
   db: Db;
   config: Config;
   pubsub: PubSub;
+  /** The scheduler's lock, so an admin's run and a scheduled round (on any replica) never overlap. */
+  syncLock?: SyncLock;
 }
 
 function sourcesOf(cluster: ClusterConfig) {
@@ -50,7 +53,7 @@ function sourcesOf(cluster: ClusterConfig) {
  * call. Each binds the database and publishes its events after its transaction has committed,
  * so subscribers never see a change that was rolled back.
  */
-export function createServices({ db, config, pubsub }: ServiceDeps) {
+export function createServices({ db, config, pubsub, syncLock = inProcessSyncLock() }: ServiceDeps) {
   const clusters: SyncCluster[] = config.clusters.map((c) => ({ name: c.name, sources: sourcesOf(c), timeoutMs: c.sources.timeoutMs }));
   /** The clusters a sync asks for: the one named, or all of them. */
   const pick = (name?: string | null) => {
@@ -126,25 +129,36 @@ export function createServices({ db, config, pubsub }: ServiceDeps) {
        * failed run in the answer and the others still run; only when every run failed is the answer that error.
        */
       async run(from: Date, to: Date, meta: RequestMeta, cluster?: string | null) {
-        const runs = [];
-        let firstError: unknown = null;
-        for (const c of pick(cluster)) {
-          const req = { from, to, trigger: 'admin' as const, chunkHours: config.sync.chunkHours, cluster: c.name };
-          const progress = progressEvents(req, (e) => pubsub.publish('syncProgress', e));
-          try {
-            runs.push(await syncJobs(db, c.sources, req, meta, c.timeoutMs, progress, config.auth.defaultTier));
-          } catch (error) {
-            if (!(error instanceof DomainError && error.code === 'SLURM_UNAVAILABLE')) throw error;
-            firstError ??= error;
-            runs.push(await db.syncRun.findFirstOrThrow({ where: { cluster: c.name, trigger: 'admin' }, orderBy: { id: 'desc' } }));
-          }
+        const picked = pick(cluster);
+        const lease = await syncLock.tryAcquire();
+        if (!lease) throw new DomainError('SYNC_BUSY', 'another sync is running (the scheduled one or another admin’s): try again when it has finished');
+        try {
+          return await runUnder(picked, from, to, meta);
+        } finally {
+          await lease.release().catch(() => undefined);
         }
-        if (firstError && runs.every((r) => r.status === 'failed')) throw firstError;
-        return runs;
       },
       latest: async (range: { from?: Date | null; to?: Date | null }, cluster?: string | null) => latestSync(db, range, cluster),
     },
   };
+
+  async function runUnder(picked: SyncCluster[], from: Date, to: Date, meta: RequestMeta) {
+    const runs = [];
+    let firstError: unknown = null;
+    for (const c of picked) {
+      const req = { from, to, trigger: 'admin' as const, chunkHours: config.sync.chunkHours, cluster: c.name };
+      const progress = progressEvents(req, (e) => pubsub.publish('syncProgress', e));
+      try {
+        runs.push(await syncJobs(db, c.sources, req, meta, c.timeoutMs, progress, config.auth.defaultTier));
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'SLURM_UNAVAILABLE')) throw error;
+        firstError ??= error;
+        runs.push(await db.syncRun.findFirstOrThrow({ where: { cluster: c.name, trigger: 'admin' }, orderBy: { id: 'desc' } }));
+      }
+    }
+    if (firstError && runs.every((r) => r.status === 'failed')) throw firstError;
+    return runs;
+  }
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -3,6 +3,7 @@ import { pruneThrottle } from '../auth/throttle.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { nextWindow, type SyncCluster, syncJobs } from './sync.ts';
+import { inProcessSyncLock, type SyncLock } from './sync-lock.ts';
 import { progressEvents, type SyncProgressEvent } from './sync-progress.ts';
 
 export interface SchedulerDeps {
@@ -11,6 +12,8 @@ export interface SchedulerDeps {
   clusters: readonly SyncCluster[];
   log: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
   now?: () => Date;
+  /** Shared with the admin's syncJobs and, through Redis, with the other replicas: a round runs only under a lease. */
+  lock?: SyncLock;
   /** Each run's progress, chunk by chunk (staff can watch it: the syncProgress subscription). */
   onProgress?: (e: SyncProgressEvent) => void;
 }
@@ -20,13 +23,26 @@ export interface SchedulerDeps {
  * own watermark, so one cluster's failure is its own (its run records it) and the next still runs; housekeeping
  * (stale throttle rows, dead sessions) rides on the same timer.
  */
-export function createSyncScheduler({ db, config, clusters, log, now = () => new Date(), onProgress }: SchedulerDeps) {
+export function createSyncScheduler({ db, config, clusters, log, now = () => new Date(), onProgress, lock = inProcessSyncLock() }: SchedulerDeps) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
 
   function syncNow(trigger: 'interval' | 'startup'): Promise<void> {
     if (running) return running;
     running = (async () => {
+      let lease;
+      try {
+        lease = await lock.tryAcquire();
+      } catch (error) {
+        log.warn({ trigger, err: error instanceof Error ? error.message : error }, 'sync lock unavailable: round skipped');
+        running = null;
+        return;
+      }
+      if (!lease) {
+        log.info({ trigger }, 'another replica is syncing: round skipped');
+        running = null;
+        return;
+      }
       try {
         for (const cluster of clusters) {
           try {
@@ -51,6 +67,7 @@ export function createSyncScheduler({ db, config, clusters, log, now = () => new
       } catch (error) {
         log.warn({ err: error instanceof Error ? error.message : error }, 'housekeeping failed');
       } finally {
+        await lease.release().catch((error: unknown) => log.warn({ err: error instanceof Error ? error.message : error }, 'sync lock release failed; it lapses by itself'));
         running = null;
       }
     })();

@@ -28,6 +28,7 @@ const MESSAGE_KEYS: Record<ErrorCode | ClientErrorCode, string> = {
   ALREADY_PAID: 'errors.already_paid',
   NOTHING_TO_BILL: 'errors.nothing_to_bill',
   SLURM_UNAVAILABLE: 'errors.slurm_unavailable',
+  SYNC_BUSY: 'errors.sync_busy',
   INVALID_CREDENTIALS: 'errors.invalid_credentials',
   // when the server says how long the lock lasts, messageForCode answers errors.locked with the minutes
   LOCKED: 'errors.locked_later',
