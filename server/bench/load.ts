@@ -37,8 +37,9 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '10' },
     only: { type: 'string', description: 'comma-separated request names' },
-    // Internal: the child process that serves the ledger.
+    // The child process that serves the ledger; run alone (with --port), a server to profile or to point --url at.
     serve: { type: 'string' },
+    port: { type: 'string', default: '0' },
   },
 });
 
@@ -71,12 +72,17 @@ async function serve(ledger: string) {
     WEB_HANDLER: '',
     SYNC_INTERVAL_SEC: '0',
     PAM_ENABLED: '0',
-    PORT: '0',
+    PORT: values.port,
     HOST: '127.0.0.1',
   });
   const app = await buildApp(config);
   const { port } = await app.start();
-  process.send!({ port });
+  if (!process.send) {
+    console.error(`serving ${ledger} on http://127.0.0.1:${port} (admin / ${ADMIN_PASSWORD})`);
+    process.on('SIGINT', () => void app.stop().then(() => process.exit(0)));
+    return;
+  }
+  process.send({ port });
   process.on('disconnect', () => void app.stop().then(() => process.exit(0)));
 }
 
