@@ -36,7 +36,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '10' },
-    only: { type: 'string', description: 'comma-separated request names' },
+    only: { type: 'string', description: 'comma-separated beginnings of request names' },
     // The child process that serves the ledger; run alone (with --port), a server to profile or to point --url at.
     serve: { type: 'string' },
     port: { type: 'string', default: '0' },
@@ -133,7 +133,9 @@ const VIEWER = 'query Viewer { viewer { id username role tier } }';
 
 interface LoadRequest {
   name: string;
-  body: object;
+  body: { query: string; variables?: Record<string, unknown>; operationName: string };
+  /** Variables of the n-th request, when each must be a new one (the response cache never answers it). */
+  vary?: (n: number) => Record<string, unknown>;
 }
 
 function requestsAt(now: Date): LoadRequest[] {
@@ -151,6 +153,12 @@ function requestsAt(now: Date): LoadRequest[] {
       },
     },
     { name: 'viewer', body: { query: VIEWER, operationName: 'Viewer' } },
+    {
+      name: '50-job page with costs uncached',
+      body: { query: JOBS_PAGE, operationName: 'JobsPage' },
+      // A cut-off a second earlier each time: the same page for a ledger of finished jobs, but a new cache key.
+      vary: (n) => ({ filter: { endedBefore: new Date(to - n * 1000).toISOString() }, first: 50, after: null, orderBy: null }),
+    },
   ];
 }
 
@@ -167,6 +175,7 @@ interface Row {
 async function load(base: string, cookie: string, r: LoadRequest, seconds: number, connections: number): Promise<Row> {
   let graphqlErrors = 0;
   let sample = '';
+  let sent = 0;
   const result = await autocannon({
     url: `${base}/graphql`,
     connections,
@@ -177,6 +186,7 @@ async function load(base: string, cookie: string, r: LoadRequest, seconds: numbe
         path: '/graphql',
         headers: { 'content-type': 'application/json', accept: 'application/json', 'x-graphql-yoga-csrf': '1', cookie },
         body: JSON.stringify(r.body),
+        ...(r.vary && { setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ ...r.body, variables: r.vary!(sent++) }) }) }),
         onResponse: (status: number, body: string) => {
           if (status === 200 && body.includes('"errors"')) {
             graphqlErrors++;
