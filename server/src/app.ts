@@ -71,7 +71,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   });
   const loginDeps = { db, config, pam, resolveRole, warn: (o: object, m: string) => log.warn(o, m) };
 
-  const resolveSession = createSessionResolver(db, config);
+  const resolveSession = createSessionResolver(db, config, pubsub);
   const yoga = createGraphQL({ deps, config, log, resolveSession });
   const router = createRouter(
     {
@@ -87,7 +87,12 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   );
   const server = createServer(router);
   const socket = attachGraphQLWebSocket(server, yoga, config, (error) => log.error({ err: error }, 'GraphQL operation failed'));
-  const scheduler = createSyncScheduler({ db, config, clusters: services.clusters, log, lock: syncLock, onProgress: (e) => pubsub.publish('syncProgress', e) });
+  const scheduler = createSyncScheduler({ db, config, clusters: services.clusters, log, lock: syncLock, onProgress: (e) => {
+      pubsub.publish('syncProgress', e);
+      // A chunk that ended has committed its jobs.
+      if (e.chunkStatus && e.jobsStored > 0) pubsub.publish('ledgerChanged', { reason: 'sync' });
+    },
+  });
 
   return {
     db,

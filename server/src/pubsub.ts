@@ -17,11 +17,17 @@ export interface Credential {
   expiresAt: Date | null;
 }
 
+export interface LedgerChange {
+  reason: 'sync' | 'rate' | 'tier' | 'receipt';
+}
+
 type Events = {
   rateChanged: [RateEvent];
   syncProgress: [SyncProgressEvent];
   /** A session logged out or an API token revoked: subscriptions opened with it end. */
   credentialEnded: [Pick<Credential, 'kind' | 'id'>];
+  /** Jobs were stored, or a rate, a tier or a receipt changed: what costs and usage answer may differ now. */
+  ledgerChanged: [LedgerChange];
 };
 
 /** In this process only: one replica. */

@@ -11,7 +11,7 @@ import { badInput, DomainError } from './errors.ts';
 import { latestSync, type SyncCluster, syncJobs } from './jobs/sync.ts';
 import { inProcessSyncLock, type SyncLock } from './jobs/sync-lock.ts';
 import { progressEvents } from './jobs/sync-progress.ts';
-import type { Credential, PubSub } from './pubsub.ts';
+import type { Credential, LedgerChange, PubSub } from './pubsub.ts';
 import { type SeriesQuery, usageSeries } from './rollups/series.ts';
 import { sourcesFromConfig } from './slurm/cascade.ts';
 import { listUsers } from './users/directory.ts';
@@ -62,6 +62,13 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
     if (found.length === 0) throw badInput(`no cluster "${name}" is configured (configured: ${clusters.map((c) => c.name).join(', ')})`);
     return found;
   };
+  const ledgerChanged = (reason: LedgerChange['reason']) => pubsub.publish('ledgerChanged', { reason });
+  /** Publishes once the write has committed, and not when it threw. */
+  const changed = async <T>(reason: LedgerChange['reason'], write: Promise<T>) => {
+    const done = await write;
+    ledgerChanged(reason);
+    return done;
+  };
   return {
     clusters,
     pickClusters: pick,
@@ -74,6 +81,7 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
       async update(input: RateUpdate, meta: RequestMeta) {
         const rate = await updateRate(db, input, meta, config.auth.defaultTier);
         pubsub.publish('rateChanged', rate);
+        ledgerChanged('rate');
         return rate;
       },
     },
@@ -84,22 +92,25 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
       items: (receiptId: number, first: number, afterId?: number | null) => receiptItems(db, receiptId, first, afterId),
       async create(username: string, cutoff: Date, meta: RequestMeta) {
         const r = await createReceipt(db, username, cutoff, meta, new Date(), config.auth.defaultTier);
+        ledgerChanged('receipt');
         return (await findReceipt(db, r.id))!;
       },
       async markPaid(id: number, meta: RequestMeta) {
         await markReceiptPaid(db, id, meta);
+        ledgerChanged('receipt');
         return (await findReceipt(db, id))!;
       },
       async markManyPaid(ids: readonly number[], meta: RequestMeta) {
         await markReceiptsPaid(db, ids, meta);
+        ledgerChanged('receipt');
         return Promise.all(ids.map(async (id) => (await findReceipt(db, id))!));
       },
     },
     users: {
       list: (filter: UserFilter, first: number, after?: string | null) => listUsers(db, filter, first, after, config.auth.defaultTier),
       preview: (target: TierTarget, tier: string) => previewTier(db, target, tier, config.auth.defaultTier),
-      setUserTier: (username: string, tier: string, meta: RequestMeta) => setTier(db, { username }, tier, meta, config.auth.defaultTier),
-      setAccountTier: (account: string, tier: string, meta: RequestMeta) => setTier(db, { account }, tier, meta, config.auth.defaultTier),
+      setUserTier: (username: string, tier: string, meta: RequestMeta) => changed('tier', setTier(db, { username }, tier, meta, config.auth.defaultTier)),
+      setAccountTier: (account: string, tier: string, meta: RequestMeta) => changed('tier', setTier(db, { account }, tier, meta, config.auth.defaultTier)),
     },
     tokens: {
       listOf: (userId: number, first: number) => listApiTokens(db, userId, first),
@@ -135,6 +146,8 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
         try {
           return await runUnder(picked, from, to, meta);
         } finally {
+          // A failed run may still have stored the chunks before its failure.
+          ledgerChanged('sync');
           await lease.release().catch(() => undefined);
         }
       },

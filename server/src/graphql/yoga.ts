@@ -15,6 +15,7 @@ import { CSRF_HEADER, useCsrfHeader } from './csrf.ts';
 import { createMaskError, toGraphQLError } from './errors.ts';
 import { useIntrospectionGate } from './introspection.ts';
 import { limitPlugins } from './limits.ts';
+import { useLedgerCache } from './response-cache.ts';
 
 /** What yoga is handed per request: the Node request on HTTP, plus `transport` on the WebSocket. */
 export interface ServerContext {
@@ -74,6 +75,7 @@ export function createGraphQL({ deps, config, log, resolveSession }: GraphQLDeps
       useIntrospectionGate(config.graphql.introspection),
       readOnlyTokens,
       useCredentialLifetime(),
+      useLedgerCache({ pubsub: deps.pubsub, resolveSession }),
     ],
     context: async ({ request, req, transport }: ServerContext & { request?: Request }) => {
       const ws = transport === 'ws';
