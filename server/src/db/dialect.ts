@@ -3,11 +3,11 @@ import { Prisma } from '../generated/prisma/client.ts';
 /**
  * What the store modules need to know about the database they talk to, in one place: how an
  * instant is written so it compares with what the ORM stored, how a time bucket is computed, how
- * rows are upserted in bulk, and how a conflict or a busy database is recognised. Today that is
- * SQLite through the better-sqlite3 adapter; a PostgreSQL dialect implements the same shape.
+ * rows are upserted in bulk, and how a conflict or a busy database is recognised: SQLite through
+ * the better-sqlite3 adapter, or PostgreSQL through the pg adapter.
  */
 export interface Dialect {
-  readonly name: 'sqlite';
+  readonly name: 'sqlite' | 'postgresql';
   /** An instant as a bound parameter that compares (and sorts) like the stored DateTime column. */
   instant(d: Date): string;
   /** Text that sorts before, and after, every instant `instant` writes: the open ends of a range. */
@@ -93,5 +93,56 @@ export const sqlite: Dialect = {
   isOverflow: (error) => error instanceof Error && /\binteger overflow\b/.test(error.message),
 };
 
-/** The dialect of the configured database. */
-export const dialect: Dialect = sqlite;
+/** The SQLSTATE of a driver adapter error, which Prisma keeps in the cause of its own. */
+function sqlState(error: unknown): string | undefined {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    const cause = (error.meta?.driverAdapterError as { cause?: { originalCode?: unknown } } | undefined)?.cause;
+    if (typeof cause?.originalCode === 'string') return cause.originalCode;
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/**
+ * PostgreSQL: DateTime columns are `timestamp(3)` holding UTC, so an instant is bound as ISO text, which the server
+ * reads as a timestamp from the column it is compared with (the zone designator is ignored for `timestamp`).
+ * Lists arrive as one jsonb parameter, as on SQLite.
+ */
+export const postgres: Dialect = {
+  name: 'postgresql',
+  instant: (d) => d.toISOString(),
+  earliest: '-infinity',
+  latest: 'infinity',
+  monthOf: (column) => Prisma.sql`to_char(${column}, 'YYYY-MM')`,
+  quarterHourOf: (column) => Prisma.sql`date_bin('15 minutes', ${column}, TIMESTAMP '2000-01-01')`,
+  valuesOf: (values) => Prisma.sql`(SELECT value FROM jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`,
+  ranges: (pairs) =>
+    Prisma.sql`(SELECT (value ->> 0)::timestamp(3) AS "s", (value ->> 1)::timestamp(3) AS "e" FROM jsonb_array_elements(${JSON.stringify(pairs)}::jsonb))`,
+  keyedRanges: (triples) =>
+    Prisma.sql`(SELECT value ->> 0 AS "k", (value ->> 1)::timestamp(3) AS "s", (value ->> 2)::timestamp(3) AS "e" FROM jsonb_array_elements(${JSON.stringify(triples)}::jsonb))`,
+  /** A multi-row VALUES list: its parameters take the types of the columns they are inserted into. */
+  bulkUpsert(table, columns, key, keep, rows) {
+    const updated = columns.filter((c) => c !== key && !keep.includes(c));
+    const head = Prisma.raw(`INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES `);
+    const values = Prisma.join(rows.map((row) => Prisma.sql`(${Prisma.join(row.map((v) => (v === undefined ? null : v)))})`));
+    const tail = Prisma.raw(`
+  ON CONFLICT (${quote(key)}) DO UPDATE SET ${updated.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`);
+    return Prisma.sql`${head}${values}${tail}`;
+  },
+  // serialization_failure and deadlock_detected: the transaction was rolled back and may succeed if run again
+  // (https://www.postgresql.org/docs/current/mvcc-serialization-failure-handling.html).
+  isBusy: (error) =>
+    (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2034') || ['40001', '40P01'].includes(sqlState(error) ?? ''),
+  isUniqueViolation: (error) =>
+    (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') || sqlState(error) === '23505',
+  rateMicros: (c) => Prisma.sql`CAST(CAST(${c} AS NUMERIC) * 1000000 AS BIGINT)`,
+  isOverflow: (error) => sqlState(error) === '22003' || (error instanceof Error && /\bout of range\b/.test(error.message)),
+};
+
+/** The dialect of the configured database: SQLite unless connectDatabase opened PostgreSQL. */
+export let dialect: Dialect = sqlite;
+
+/** One database per process: set once, when it is opened. */
+export function useDialect(d: Dialect) {
+  dialect = d;
+}

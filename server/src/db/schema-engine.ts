@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 
 /**
@@ -19,7 +20,10 @@ export async function loadSchemaEngine(schemaPath: string, databaseUrl = ':memor
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
 
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaBetterSqlite3({ url: databaseUrl }));
+  // On PostgreSQL the engine needs a live server even for a diff from empty: it asks the server for its version.
+  const adapter = bindMigrationAwareSqlAdapterFactory(
+    /^postgres(ql)?:\/\//.test(databaseUrl) ? new PrismaPg({ connectionString: databaseUrl }) : new PrismaBetterSqlite3({ url: databaseUrl }),
+  );
   const content = readFileSync(schemaPath, 'utf8');
   const engine = await bg.SchemaEngine.new(
     { datamodels: [[schemaPath, content]] },
