@@ -108,6 +108,8 @@ function sqlState(error: unknown): string | undefined {
  * reads as a timestamp from the column it is compared with (the zone designator is ignored for `timestamp`).
  * Lists arrive as one jsonb parameter, as on SQLite.
  */
+const isoInstant = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
+
 export const postgres: Dialect = {
   name: 'postgresql',
   instant: (d) => d.toISOString(),
@@ -115,7 +117,17 @@ export const postgres: Dialect = {
   latest: 'infinity',
   monthOf: (column) => Prisma.sql`to_char(${column}, 'YYYY-MM')`,
   quarterHourOf: (column) => Prisma.sql`date_bin('15 minutes', ${column}, TIMESTAMP '2000-01-01')`,
-  valuesOf: (values) => Prisma.sql`(SELECT value FROM jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`,
+  // PostgreSQL compares no text with a timestamp or an integer: the list takes the type of what it holds.
+  valuesOf(values) {
+    if (values.length === 0) return Prisma.sql`(SELECT NULL AS value WHERE false)`;
+    const type = values.length > 0 && values.every((v) => typeof v === 'number' || typeof v === 'bigint')
+      ? '::bigint'
+      : values.length > 0 && values.every((v) => v instanceof Date || (typeof v === 'string' && isoInstant.test(v)))
+        ? '::timestamp(3)'
+        : '';
+    const json = JSON.stringify(values, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+    return Prisma.sql`(SELECT value${Prisma.raw(type)} AS value FROM jsonb_array_elements_text(${json}::jsonb))`;
+  },
   ranges: (pairs) =>
     Prisma.sql`(SELECT (value ->> 0)::timestamp(3) AS "s", (value ->> 1)::timestamp(3) AS "e" FROM jsonb_array_elements(${JSON.stringify(pairs)}::jsonb))`,
   keyedRanges: (triples) =>

@@ -65,6 +65,8 @@ async function coverCalendar(tx: Tx | Db, zone: string) {
 }
 
 async function coverYears(tx: Tx | Db, zone: string, years: number[]) {
+  // An empty list has no type PostgreSQL could compare with a timestamp.
+  if (years.length === 0) return;
   const firsts = new Map(years.map((y) => [dialect.instant(new Date(bucketStart(Date.UTC(y, 0, 1, 12), 'YEAR', zone))), y]));
   const have = await tx.$queryRaw<Array<{ day: string }>>`
     SELECT "day" FROM "RollupCalendar" WHERE "day" IN ${dialect.valuesOf([...firsts.keys()])}`;
