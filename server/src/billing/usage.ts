@@ -114,6 +114,12 @@ export interface WhatIf {
  * 64-bit integers. `with` must open the statement that uses `from`; `source` may join the jobs (`j`) to
  * a table that picks them. With `components`, also `cpuCost` and `gpuCost`, the CPU and GPU shares of `cost`.
  */
+// SQLite's INTEGER is 64 bits, PostgreSQL's 32: µTHB products need BIGINT there. PostgreSQL also wants every
+// subquery in FROM named, and a boolean where SQLite takes 0.
+const int = () => Prisma.raw(dialect.name === 'postgresql' ? 'BIGINT' : 'INTEGER');
+const no = () => Prisma.raw(dialect.name === 'postgresql' ? 'false' : '0');
+const alias = (name: string) => (dialect.name === 'postgresql' ? Prisma.raw(` AS "${name}"`) : Prisma.empty);
+
 export async function pricedJobs(
   db: Db | Tx,
   defaultTier: string,
@@ -124,10 +130,10 @@ export async function pricedJobs(
   what: WhatIf = {},
 ) {
   const rates = what.rates ?? (await db.rate.findMany());
-  const rateRows = rates.length === 0 ? Prisma.sql`SELECT NULL AS "tier", 0 AS "rc", 0 AS "rg", 0 AS "rm" WHERE 0` : Prisma.join(
+  const rateRows = rates.length === 0 ? Prisma.sql`SELECT NULL AS "tier", 0 AS "rc", 0 AS "rg", 0 AS "rm" WHERE ${no()}` : Prisma.join(
     rates.map(
       (r) =>
-        Prisma.sql`SELECT ${r.tier} AS "tier", CAST(${parseRate(r.cpuPerHour).toString()} AS INTEGER) AS "rc", CAST(${parseRate(r.gpuPerHour).toString()} AS INTEGER) AS "rg", CAST(${parseRate(r.memGBPerHour).toString()} AS INTEGER) AS "rm"`,
+        Prisma.sql`SELECT ${r.tier} AS "tier", CAST(${parseRate(r.cpuPerHour).toString()} AS ${int()}) AS "rc", CAST(${parseRate(r.gpuPerHour).toString()} AS ${int()}) AS "rg", CAST(${parseRate(r.memGBPerHour).toString()} AS ${int()}) AS "rm"`,
     ),
     ' UNION ALL ',
   );
@@ -137,8 +143,8 @@ export async function pricedJobs(
   // The CPU and GPU shares of a job's cost, each rounded as the whole is, at the rates it was (or would be) billed at;
   // the memory share is the rest, so the three always add up to the cost.
   const share = (count: string, billedRate: string, rate: string) =>
-    Prisma.sql`CASE WHEN ri."id" IS NOT NULL THEN CAST(j.${Prisma.raw(`"${count}"`)} AS INTEGER) * 1024 * ${dialect.rateMicros(Prisma.raw(`ri."${billedRate}"`))}
-                ELSE COALESCE(CAST(j.${Prisma.raw(`"${count}"`)} AS INTEGER) * 1024 * r.${Prisma.raw(`"${rate}"`)}, 0) END`;
+    Prisma.sql`CASE WHEN ri."id" IS NOT NULL THEN CAST(j.${Prisma.raw(`"${count}"`)} AS ${int()}) * 1024 * ${dialect.rateMicros(Prisma.raw(`ri."${billedRate}"`))}
+                ELSE COALESCE(CAST(j.${Prisma.raw(`"${count}"`)} AS ${int()}) * 1024 * r.${Prisma.raw(`"${rate}"`)}, 0) END`;
   const inner = components ? Prisma.sql`, ${share('cpus', 'cpuPerHour', 'rc')} AS "Uc", ${share('gpus', 'gpuPerHour', 'rg')} AS "Ug"` : Prisma.empty;
   const outer = components ? Prisma.sql`, ${round('Uc')} AS "cpuCost", ${round('Ug')} AS "gpuCost"` : Prisma.empty;
   return {
@@ -148,20 +154,20 @@ export async function pricedJobs(
                 ELSE ("U" / ${d}) * "secs" + (2 * ("U" % ${d}) * "secs" + ${d}) / (2 * ${d}) END AS "cost"${outer}
       FROM (
         SELECT ${Prisma.join([...columns, Prisma.sql`1 AS "one"`], ', ')},
-          CAST(j."elapsedSeconds" AS INTEGER) AS "secs",
-          CAST(j."cpus" AS INTEGER) AS "cpus",
-          CAST(j."gpus" AS INTEGER) AS "gpus",
-          CAST(j."memMiB" AS INTEGER) AS "mem",
+          CAST(j."elapsedSeconds" AS ${int()}) AS "secs",
+          CAST(j."cpus" AS ${int()}) AS "cpus",
+          CAST(j."gpus" AS ${int()}) AS "gpus",
+          CAST(j."memMiB" AS ${int()}) AS "mem",
           ri."id" IS NOT NULL AS "billed",
           ri."costSatang" AS "billedCost",
-          COALESCE(CAST(j."cpus" AS INTEGER) * 1024 * r."rc" + CAST(j."gpus" AS INTEGER) * 1024 * r."rg" + CAST(j."memMiB" AS INTEGER) * r."rm", 0) AS "U"${inner}
+          COALESCE(CAST(j."cpus" AS ${int()}) * 1024 * r."rc" + CAST(j."gpus" AS ${int()}) * 1024 * r."rg" + CAST(j."memMiB" AS ${int()}) * r."rm", 0) AS "U"${inner}
         FROM ${source}
         LEFT JOIN "User" u ON u."username" = j."user"
         LEFT JOIN "ReceiptItem" ri ON ri."billingKey" = j."key"
         LEFT JOIN "rates" r ON r."tier" = ${tier}
         WHERE ${where}
-      )
-    )`,
+      )${alias('p')}
+    )${alias('q')}`,
   };
 }
 
