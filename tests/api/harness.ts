@@ -64,7 +64,7 @@ export async function startTestApp(env: Record<string, string> = {}, reuseDir?: 
     HOST: '127.0.0.1',
     ...env,
   });
-  const app = await buildApp(config, { logger: pino({ level: 'silent' }) });
+  const app = await buildApp(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL || 'silent' }) });
   return {
     app,
     dir,
