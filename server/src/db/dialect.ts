@@ -36,6 +36,11 @@ export interface Dialect {
   rateMicros(column: Prisma.Sql): Prisma.Sql;
   /** A SUM left 64 bits: the same sum split in parts (splitSum) does not. */
   isOverflow(error: unknown): boolean;
+  /**
+   * A statement that makes the rest of the transaction the only one holding `key` (null where writers are
+   * serialized anyway: SQLite has one writer at a time).
+   */
+  exclusive(key: number): Prisma.Sql | null;
 }
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -91,6 +96,7 @@ export const sqlite: Dialect = {
   // SQLite's SUM fails with "integer overflow" rather than lose precision (https://www.sqlite.org/lang_aggfunc.html#sumunc);
   // the reader thread passes SQLite's message on, Prisma wraps it in its own.
   isOverflow: (error) => error instanceof Error && /\binteger overflow\b/.test(error.message),
+  exclusive: () => null,
 };
 
 /** The SQLSTATE of a driver adapter error, which Prisma keeps in the cause of its own. */
@@ -148,6 +154,8 @@ export const postgres: Dialect = {
   isUniqueViolation: (error) =>
     (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') || sqlState(error) === '23505',
   rateMicros: (c) => Prisma.sql`CAST(CAST(${c} AS NUMERIC) * 1000000 AS BIGINT)`,
+  // Held to the end of the transaction (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS).
+  exclusive: (key) => Prisma.sql`SELECT pg_advisory_xact_lock(${key}::bigint)`,
   isOverflow: (error) => sqlState(error) === '22003' || (error instanceof Error && /\bout of range\b/.test(error.message)),
 };
 
