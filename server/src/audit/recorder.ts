@@ -44,7 +44,7 @@ const AUDIT_CHAIN_LOCK = 0x61756469;
 export async function recordAudit(tx: Tx | Db, event: AuditEvent, meta: RequestMeta, status = 'ok') {
   // Two transactions reading the same last entry would both append after it: the chain would fork.
   const lock = dialect.exclusive(AUDIT_CHAIN_LOCK);
-  if (lock) await tx.$queryRaw(lock);
+  if (lock) await tx.$executeRaw(lock);
   const last = await tx.auditEntry.findFirst({ orderBy: { id: 'desc' }, select: { hash: true } });
   const prevHash = last?.hash ?? GENESIS_HASH;
   const fields: AuditFields = {

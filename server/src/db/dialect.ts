@@ -138,14 +138,21 @@ export const postgres: Dialect = {
     Prisma.sql`(SELECT (value ->> 0)::timestamp(3) AS "s", (value ->> 1)::timestamp(3) AS "e" FROM jsonb_array_elements(${JSON.stringify(pairs)}::jsonb))`,
   keyedRanges: (triples) =>
     Prisma.sql`(SELECT value ->> 0 AS "k", (value ->> 1)::timestamp(3) AS "s", (value ->> 2)::timestamp(3) AS "e" FROM jsonb_array_elements(${JSON.stringify(triples)}::jsonb))`,
-  /** A multi-row VALUES list: its parameters take the types of the columns they are inserted into. */
+  /**
+   * One jsonb parameter of row objects, read as rows of the table's own type by jsonb_populate_recordset, so each
+   * value is parsed by its column's type: a VALUES list would need a parameter per value, and the protocol allows
+   * 65,535 (https://www.postgresql.org/docs/current/functions-json.html#FUNCTIONS-JSON-PROCESSING-TABLE).
+   */
   bulkUpsert(table, columns, key, keep, rows) {
     const updated = columns.filter((c) => c !== key && !keep.includes(c));
-    const head = Prisma.raw(`INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES `);
-    const values = Prisma.join(rows.map((row) => Prisma.sql`(${Prisma.join(row.map((v) => (v === undefined ? null : v)))})`));
-    const tail = Prisma.raw(`
+    const list = columns.map(quote).join(', ');
+    const objects = rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i] === undefined ? null : row[i]])));
+    const json = JSON.stringify(objects, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+    const head = Prisma.raw(`INSERT INTO ${quote(table)} (${list})
+  SELECT ${list} FROM jsonb_populate_recordset(NULL::${quote(table)}, `);
+    const tail = Prisma.raw(`::jsonb)
   ON CONFLICT (${quote(key)}) DO UPDATE SET ${updated.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`);
-    return Prisma.sql`${head}${values}${tail}`;
+    return Prisma.sql`${head}${json}${tail}`;
   },
   // serialization_failure and deadlock_detected: the transaction was rolled back and may succeed if run again
   // (https://www.postgresql.org/docs/current/mvcc-serialization-failure-handling.html).
