@@ -63,14 +63,18 @@ function sqlWhere(f: UsageFilter): Prisma.Sql {
 }
 
 // `tier` is not here: it depends on the default tier of the query (see usageBuckets).
-const GROUP_SQL: Record<Exclude<UsageGroup, 'tier'>, Prisma.Sql> = {
+// A function, as the dialect is known once the database is open. On PostgreSQL both sides of the COALESCE are
+// timestamps (the UTC month's start where the calendar has no day), labelled as months by labelMonths.
+const GROUP_SQL = (): Record<Exclude<UsageGroup, 'tier'>, Prisma.Sql> => ({
   user: Prisma.sql`j."user"`,
   // The local month of the rollup zone, from the calendar the rollups keep for every finished job's day (UTC where it has none).
-  month: Prisma.sql`COALESCE(${calendarOf(Prisma.sql`j."end"`, 'month')}, ${dialect.monthOf(Prisma.sql`j."end"`)})`,
+  month: Prisma.sql`COALESCE(${calendarOf(Prisma.sql`j."end"`, 'month')}, ${
+    dialect.name === 'postgresql' ? Prisma.sql`date_trunc('month', j."end")` : dialect.monthOf(Prisma.sql`j."end"`)
+  })`,
   account: Prisma.sql`j."account"`,
   partition: Prisma.sql`j."partition"`,
   cluster: Prisma.sql`j."cluster"`,
-};
+});
 
 // Satang of one job, exactly as costOfUnits computes it, in 64-bit integers:
 // satang = round(secs × U / D) with U = cpus·1024·cpuRate + gpus·1024·gpuRate + MiB·memRate (µTHB)
@@ -189,7 +193,7 @@ async function bucketsWhere(
   what?: WhatIf,
 ): Promise<UsageBucket[]> {
   const groups = [...new Set(groupBy)];
-  const groupSql = (g: UsageGroup) => (g === 'tier' ? tierSql(defaultTier) : GROUP_SQL[g]);
+  const groupSql = (g: UsageGroup) => (g === 'tier' ? tierSql(defaultTier) : GROUP_SQL()[g]);
   const priced = await pricedJobs(db, defaultTier, where, groups.map((g) => Prisma.sql`${groupSql(g)} AS ${Prisma.raw(`"g_${g}"`)}`), undefined, false, what);
   const outerGroups = groups.map((g) => Prisma.raw(`"g_${g}"`));
   const rows = await readQuery(db, Prisma.sql`
@@ -228,6 +232,8 @@ export async function unbilledOfTier(
 }
 
 /** No jobs at all: what a total of nothing is. */
+const asKey = (v: unknown) => (v instanceof Date ? v.toISOString() : ((v as string | null) ?? null));
+
 export const EMPTY_BUCKET: UsageBucket = { key: {}, sums: { jobs: 0, elapsedSeconds: 0, cpuSeconds: 0n, gpuSeconds: 0n, memMiBSeconds: 0n }, costSatang: 0n };
 
 /**
@@ -242,7 +248,8 @@ export function bucketsOf(rows: Array<Record<string, unknown>>, groups: readonly
   return rows
     .filter((r) => Number(r.jobs ?? 0) > 0)
     .map((r) => ({
-      key: Object.fromEntries(groups.map((g) => [g, (r[`g_${g}`] as string | null) ?? null])),
+      // PostgreSQL answers a month's start as a Date: keys are text, as SQLite's are.
+      key: Object.fromEntries(groups.map((g) => [g, asKey(r[`g_${g}`])])),
       sums: {
         jobs: Number(r.jobs),
         elapsedSeconds: Number(r.elapsed ?? 0),
