@@ -33,7 +33,7 @@ export async function usernames(db: Db, filter: UserFilter, limit: number, after
   if (!account) branches.push(Prisma.sql`SELECT u."username" AS "name" FROM "User" u ${where(narrow(Prisma.sql`u."username"`))}`);
   const rows = await readQuery<{ name: string }>(
     db,
-    Prisma.sql`SELECT "name" FROM (${Prisma.join(branches, ' UNION ')}) ORDER BY "name" LIMIT ${limit}`,
+    Prisma.sql`SELECT "name" FROM (${Prisma.join(branches, ' UNION ')})${dialect.name === 'postgresql' ? Prisma.raw(' AS "names"') : Prisma.empty} ORDER BY "name" LIMIT ${limit}`,
   );
   return rows.map((r) => r.name);
 }
