@@ -35,7 +35,7 @@ async function onServer(sql: string) {
 }
 
 /** The database of an app's directory, so an app started again on the same directory finds its data. */
-async function postgresFor(dir: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function postgresFor(dir: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `hpc_test_${path.basename(dir).replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
   await onServer(`CREATE DATABASE "${name}"`).catch((error) => {
     if (error.code !== '42P04') throw error; // duplicate_database: reused directory
