@@ -25,7 +25,8 @@ export async function usernames(db: Db, filter: UserFilter, limit: number, after
   const account = filter.account?.trim() || null;
   const narrow = (column: Prisma.Sql) => [
     ...(after ? [Prisma.sql`${column} > ${after}`] : []),
-    ...(search ? [Prisma.sql`${column} LIKE ${search} ESCAPE '\\'`] : []),
+    // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE is that.
+    ...(search ? [Prisma.sql`${column} ${Prisma.raw(dialect.name === 'postgresql' ? 'ILIKE' : 'LIKE')} ${search} ESCAPE '\\'`] : []),
   ];
   const ofJobs = [...narrow(Prisma.sql`j."user"`), ...(account ? [Prisma.sql`j."account" = ${account}`] : [])];
   const branches = [Prisma.sql`SELECT DISTINCT j."user" AS "name" FROM "JobRecord" j ${where(ofJobs)}`];
