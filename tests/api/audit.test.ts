@@ -10,7 +10,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-
 describe('audit chain in the database', () => {
   it('never forks under concurrent writers', async () => {
     await Promise.all(
