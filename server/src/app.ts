@@ -5,7 +5,7 @@ import { loadPam } from './auth/pam.ts';
 import { createRoleResolver } from './auth/roles.ts';
 import type { Config } from './config.ts';
 import type { ContextDeps } from './context.ts';
-import { type Db, openDatabase } from './db/client.ts';
+import { connectDatabase, type Db } from './db/client.ts';
 import { attachReader, openReader } from './db/reader.ts';
 import { attachGraphQLWebSocket } from './graphql/ws.ts';
 import { createGraphQL, type GraphQLServer } from './graphql/yoga.ts';
@@ -39,12 +39,13 @@ export interface App {
 /** The composition root: builds every part from the configuration, wires them, and starts and stops them. */
 export async function buildApp(config: Config, options: { logger?: Logger } = {}): Promise<App> {
   const log = options.logger ?? createLogger(config.instanceDir, config.logLevel);
-  const db = openDatabase(config.databaseFile);
+  const db = await connectDatabase(config);
   await seed(db, config, (msg) => log.info(msg));
   await adoptUnnamedRuns(db, config.clusters[0].name);
   // Usage aggregates run on a reader thread of their own, so they never hold the event loop.
-  const reader = openReader(config.databaseFile);
-  attachReader(db, reader);
+  // PostgreSQL serves reads from its own processes; there aggregates go through the client.
+  const reader = config.databaseFile === null ? null : openReader(config.databaseFile);
+  if (reader) attachReader(db, reader);
   const redis = config.redis ? openRedis(config.redis.url, log) : null;
   const pubsub =
     redis && config.redis
@@ -117,7 +118,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await reader.close();
+      await reader?.close();
       await db.$disconnect();
       await redis?.close();
     },

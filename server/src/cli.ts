@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { systemMeta, verifyAuditChain } from './audit/recorder.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { type Db, openDatabase } from './db/client.ts';
+import { connectDatabase, type Db } from './db/client.ts';
 import { adoptUnnamedRuns, type SyncCluster, syncJobs } from './jobs/sync.ts';
 import { progressWriter } from './jobs/sync-progress.ts';
 import { newPubSub } from './pubsub.ts';
@@ -63,7 +63,7 @@ async function main(argv: string[]) {
     return 0;
   }
   const config = loadConfig();
-  const db = openDatabase(config.databaseFile);
+  const db = await connectDatabase(config);
   try {
     if (command === 'sync') {
       const from = date(values.from, 'from');

@@ -11,7 +11,8 @@ export interface Config {
   demo: boolean;
   instanceDir: string;
   databaseUrl: string;
-  databaseFile: string;
+  /** The SQLite file; null on PostgreSQL. */
+  databaseFile: string | null;
   adminUsername: string;
   adminPassword: string | null;
   adminPasswordGenerated: boolean;
@@ -277,10 +278,11 @@ export function loadConfig(env: Env = process.env): Config {
   const demo = bool(env, 'DEMO', false);
   const instanceDir = path.resolve(cwd, env.INSTANCE_DIR ?? path.join(repoRoot, 'instance'));
   const databaseUrl = env.DATABASE_URL ?? `file:${path.join(instanceDir, 'hpc-accounting.db')}`;
-  if (!databaseUrl.startsWith('file:')) {
-    throw new ConfigError(`DATABASE_URL must be a SQLite URL starting with "file:", got "${databaseUrl}"`);
+  const postgres = /^postgres(ql)?:\/\//.test(databaseUrl);
+  if (!postgres && !databaseUrl.startsWith('file:')) {
+    throw new ConfigError(`DATABASE_URL must be a SQLite URL starting with "file:" or a PostgreSQL URL starting with "postgres://" or "postgresql://", got "${databaseUrl}"`);
   }
-  const databaseFile = path.resolve(cwd, databaseUrl.slice('file:'.length));
+  const databaseFile = postgres ? null : path.resolve(cwd, databaseUrl.slice('file:'.length));
 
   let adminPassword = env.ADMIN_PASSWORD || null;
   let adminPasswordGenerated = false;

@@ -10,8 +10,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const dbFile = () => path.join(t.dir, 'test.db');
-
 describe('audit chain in the database', () => {
   it('never forks under concurrent writers', async () => {
     await Promise.all(
@@ -58,7 +56,7 @@ describe('audit chain in the database', () => {
     try {
       execFileSync(path.resolve(import.meta.dirname, '../../server/node_modules/.bin/tsx'), ['server/src/cli.ts', 'audit', 'verify'], {
         cwd: path.resolve(import.meta.dirname, '../..'),
-        env: { ...process.env, DATABASE_URL: `file:${dbFile()}`, INSTANCE_DIR: t.dir, ADMIN_PASSWORD: 'x' },
+        env: { ...process.env, DATABASE_URL: t.app.deps.config.databaseUrl, INSTANCE_DIR: t.dir, ADMIN_PASSWORD: 'x' },
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],
       });

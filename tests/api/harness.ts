@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { pino } from 'pino';
 import { type App, buildApp } from '../../server/src/app.ts';
 import { createSession, SESSION_COOKIE } from '../../server/src/auth/sessions.ts';
@@ -18,11 +19,38 @@ export interface TestApp {
   close(keep?: boolean): Promise<void>;
 }
 
-/** A whole app on a fresh SQLite file, for one test file. */
+/** The server of TEST_DATABASE_URL (postgres://…), where each test app gets a database of its own; unset: SQLite. */
+const testServer = process.env.TEST_DATABASE_URL || null;
+export const onPostgres = testServer !== null;
+
+/** Runs one statement on the test server's maintenance database. */
+async function onServer(sql: string) {
+  const client = new pg.Client({ connectionString: testServer! });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The database of an app's directory, so an app started again on the same directory finds its data. */
+export async function postgresFor(dir: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `hpc_test_${path.basename(dir).replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+  await onServer(`CREATE DATABASE "${name}"`).catch((error) => {
+    if (error.code !== '42P04') throw error; // duplicate_database: reused directory
+  });
+  const url = new URL(testServer!);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+/** A whole app on a fresh SQLite file, or a fresh PostgreSQL database under TEST_DATABASE_URL, for one test file. */
 export async function startTestApp(env: Record<string, string> = {}, reuseDir?: string): Promise<TestApp> {
   const dir = reuseDir ?? mkdtempSync(path.join(tmpdir(), 'hpc-acct-test-'));
+  const database = testServer ? await postgresFor(dir) : null;
   const config = loadConfig({
-    DATABASE_URL: `file:${path.join(dir, 'test.db')}`,
+    DATABASE_URL: database ? database.url : `file:${path.join(dir, 'test.db')}`,
     INSTANCE_DIR: dir,
     ADMIN_PASSWORD,
     WEB_HANDLER: '',
@@ -36,7 +64,7 @@ export async function startTestApp(env: Record<string, string> = {}, reuseDir?: 
     HOST: '127.0.0.1',
     ...env,
   });
-  const app = await buildApp(config, { logger: pino({ level: 'silent' }) });
+  const app = await buildApp(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL || 'silent' }) });
   return {
     app,
     dir,
@@ -62,7 +90,10 @@ export async function startTestApp(env: Record<string, string> = {}, reuseDir?: 
     },
     async close(keep = false) {
       await app.stop();
-      if (!keep) rmSync(dir, { recursive: true, force: true });
+      if (!keep) {
+        rmSync(dir, { recursive: true, force: true });
+        await database?.drop();
+      }
     },
   };
 }

@@ -6,10 +6,11 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit, systemMeta, verifyAuditChain } from '../../server/src/audit/recorder.ts';
 import { ensureRates } from '../../server/src/billing/rates.ts';
-import { openDatabase } from '../../server/src/db/client.ts';
+import { connectDatabase } from '../../server/src/db/client.ts';
 import { jobKey, upsertJobs } from '../../server/src/jobs/ledger.ts';
 import { parseCsvText } from '../../server/src/slurm/csv.ts';
 import type { NormalizedJob } from '../../server/src/slurm/types.ts';
+import { postgresFor } from './harness.ts';
 import type { WorkerOutcome } from './support/receipt-worker.ts';
 
 // The in-process race in billing.test.ts shares one connection, which the Prisma adapter serializes;
@@ -34,6 +35,7 @@ interface Contender {
 
 let contenders: Contender[] = [];
 const dirs: string[] = [];
+const drops: Array<() => Promise<void>> = [];
 const outcomesByRound: WorkerOutcome[][] = [];
 
 beforeAll(async () => {
@@ -56,6 +58,7 @@ afterAll(async () => {
   const codes = await Promise.all(contenders.map((c) => Promise.race([c.exited, deadline])));
   for (const c of contenders) if (c.child.exitCode === null) c.child.kill();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  for (const drop of drops) await drop();
   expect(codes, contenders.map((c) => c.stderr()).join('\n')).toEqual(Array(CONTENDERS).fill(0));
 });
 
@@ -82,12 +85,17 @@ function extraJobs(): NormalizedJob[] {
   });
 }
 
-/** A fresh database file: alice, the rates, the fixture jobs plus extras, and one earlier audit entry. */
+/**
+ * A fresh database (a file, or a PostgreSQL database under TEST_DATABASE_URL): alice, the rates, the fixture jobs
+ * plus extras, and one earlier audit entry.
+ */
 async function seed(): Promise<{ file: string; billable: string[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hpc-acct-race-'));
   dirs.push(dir);
-  const file = path.join(dir, 'race.db');
-  const db = openDatabase(file);
+  const pg = process.env.TEST_DATABASE_URL ? await postgresFor(dir) : null;
+  if (pg) drops.push(pg.drop);
+  const file = pg ? pg.url : path.join(dir, 'race.db');
+  const db = await open(file);
   try {
     await db.user.create({ data: { username: 'alice', tier: 'mu' } });
     await ensureRates(db);
@@ -101,6 +109,9 @@ async function seed(): Promise<{ file: string; billable: string[] }> {
     await db.$disconnect();
   }
 }
+
+const open = (target: string) =>
+  connectDatabase(target.startsWith('postgres') ? { databaseUrl: target, databaseFile: null } : { databaseUrl: `file:${target}`, databaseFile: target });
 
 async function nextLine(c: Contender, what: string): Promise<string> {
   const r = await c.lines.next();
@@ -135,7 +146,7 @@ describe(`receipts created by ${CONTENDERS} processes at the same moment`, () =>
       const won = outcomes.filter((o) => o.ok);
       expect(won).toHaveLength(1);
 
-      const db = openDatabase(file);
+      const db = await open(file);
       try {
         // one receipt with every billable job on it: none empty, none partial
         const receipts = await db.receipt.findMany({ include: { _count: { select: { items: true } } } });

@@ -248,7 +248,7 @@ async function levelMismatches(app = t) {
   ] as const) {
     const k = Prisma.raw(keys);
     const level = Prisma.sql`SELECT "bucket", ${k}, ${measures} FROM ${Prisma.raw(`"${table}"`)}`;
-    const summed = Prisma.sql`SELECT "lv", ${k}, ${sums} FROM (SELECT ${calendarOf(Prisma.sql`r."bucket"`, of)} AS "lv", r.* FROM "UsageRollup" r) GROUP BY "lv", ${k}`;
+    const summed = Prisma.sql`SELECT "lv", ${k}, ${sums} FROM (SELECT ${calendarOf(Prisma.sql`r."bucket"`, of)} AS "lv", r.* FROM "UsageRollup" r) AS "q" GROUP BY "lv", ${k}`;
     out.push(...(await app.app.db.$queryRaw<unknown[]>`${level} EXCEPT ${summed}`));
     out.push(...(await app.app.db.$queryRaw<unknown[]>`${summed} EXCEPT ${level}`));
   }
@@ -262,7 +262,7 @@ async function levelMismatches(app = t) {
       fields.map((f) => Prisma.sql`SELECT ${calendarOf(Prisma.sql`r."bucket"`, of)} AS "lv", ${f} AS "dim", ${Prisma.raw(f ? `r."${f}"` : "''")} AS "value", r.* FROM "UsageRollup" r`),
       ' UNION ALL ',
     );
-    const summed = Prisma.sql`SELECT "lv", "dim", "value", "billed", ${sums} FROM (${each}) GROUP BY "lv", "dim", "value", "billed"`;
+    const summed = Prisma.sql`SELECT "lv", "dim", "value", "billed", ${sums} FROM (${each}) AS "q" GROUP BY "lv", "dim", "value", "billed"`;
     out.push(...(await app.app.db.$queryRaw<unknown[]>`${level} EXCEPT ${summed}`));
     out.push(...(await app.app.db.$queryRaw<unknown[]>`${summed} EXCEPT ${level}`));
   }

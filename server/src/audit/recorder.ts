@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../db/client.ts';
+import { dialect } from '../db/dialect.ts';
 import { badInput } from '../errors.ts';
 import { type AuditFields, entryHash, GENESIS_HASH, verifyChain } from './chain.ts';
 
@@ -36,8 +37,14 @@ export const systemMeta = (actor = 'system'): RequestMeta => ({
   path: null,
 });
 
+/** The advisory lock key of the audit chain's tail (any constant no other lock uses). */
+const AUDIT_CHAIN_LOCK = 0x61756469;
+
 /** Appends one entry; call it inside the transaction of the change it records. */
 export async function recordAudit(tx: Tx | Db, event: AuditEvent, meta: RequestMeta, status = 'ok') {
+  // Two transactions reading the same last entry would both append after it: the chain would fork.
+  const lock = dialect.exclusive(AUDIT_CHAIN_LOCK);
+  if (lock) await tx.$executeRaw(lock);
   const last = await tx.auditEntry.findFirst({ orderBy: { id: 'desc' }, select: { hash: true } });
   const prevHash = last?.hash ?? GENESIS_HASH;
   const fields: AuditFields = {

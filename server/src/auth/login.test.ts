@@ -17,7 +17,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'hpc-acct-login-'));
   const env = { DATABASE_URL: `file:${path.join(dir, 'login.db')}`, INSTANCE_DIR: dir, ADMIN_PASSWORD: 'unused', WEB_HANDLER: '', PAM_ENABLED: '0' };
   config = loadConfig({ ...env, AUTH_THROTTLE_MAX_FAILS: '3', AUTH_THROTTLE_LOCK_SEC: '600' });
-  db = openDatabase(config.databaseFile);
+  db = openDatabase(config.databaseFile!);
   for (const username of ['alice', 'carol', 'dave']) {
     await db.user.create({ data: { username, passwordHash: await hashPassword(`${username}-pw`) } });
   }

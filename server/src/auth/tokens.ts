@@ -1,6 +1,7 @@
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { recordAudit, type RequestMeta } from '../audit/recorder.ts';
 import type { Db } from '../db/client.ts';
+import { dialect } from '../db/dialect.ts';
 import { badInput, DomainError, notFound } from '../errors.ts';
 import { hashToken, type SessionViewer } from './sessions.ts';
 
@@ -13,6 +14,9 @@ export const TOKEN_PREFIX = 'hpcat_';
 /** Live (neither revoked nor expired) tokens one user may hold: enough for every dashboard and script, not a flood. */
 export const MAX_LIVE_TOKENS = 20;
 
+/** The upper half of the advisory lock keys of users' token counts. */
+const TOKEN_LOCK = 0x746f;
+
 export async function createApiToken(db: Db, viewer: SessionViewer, name: string, expiresInDays: number | null, meta: RequestMeta, now = new Date()) {
   const label = name.trim();
   if (!label || label.length > 100) throw badInput('a token needs a name of 1 to 100 characters');
@@ -23,7 +27,10 @@ export async function createApiToken(db: Db, viewer: SessionViewer, name: string
   crypto.getRandomValues(bytes);
   const token = TOKEN_PREFIX + encodeBase32LowerCaseNoPadding(bytes);
   const apiToken = await db.$transaction(async (tx) => {
-    // Counted inside the transaction that adds one, so parallel requests cannot all pass the check.
+    // Counted inside the transaction that adds one, so parallel requests cannot all pass the check; on PostgreSQL,
+    // whose transactions read their own snapshot, that takes the user's lock first.
+    const lock = dialect.exclusive(TOKEN_LOCK * 2 ** 32 + viewer.id);
+    if (lock) await tx.$executeRaw(lock);
     const live = await tx.apiToken.count({
       where: { userId: viewer.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
     });

@@ -63,14 +63,18 @@ function sqlWhere(f: UsageFilter): Prisma.Sql {
 }
 
 // `tier` is not here: it depends on the default tier of the query (see usageBuckets).
-const GROUP_SQL: Record<Exclude<UsageGroup, 'tier'>, Prisma.Sql> = {
+// A function, as the dialect is known once the database is open. On PostgreSQL both sides of the COALESCE are
+// timestamps (the UTC month's start where the calendar has no day), labelled as months by labelMonths.
+const GROUP_SQL = (): Record<Exclude<UsageGroup, 'tier'>, Prisma.Sql> => ({
   user: Prisma.sql`j."user"`,
   // The local month of the rollup zone, from the calendar the rollups keep for every finished job's day (UTC where it has none).
-  month: Prisma.sql`COALESCE(${calendarOf(Prisma.sql`j."end"`, 'month')}, ${dialect.monthOf(Prisma.sql`j."end"`)})`,
+  month: Prisma.sql`COALESCE(${calendarOf(Prisma.sql`j."end"`, 'month')}, ${
+    dialect.name === 'postgresql' ? Prisma.sql`date_trunc('month', j."end")` : dialect.monthOf(Prisma.sql`j."end"`)
+  })`,
   account: Prisma.sql`j."account"`,
   partition: Prisma.sql`j."partition"`,
   cluster: Prisma.sql`j."cluster"`,
-};
+});
 
 // Satang of one job, exactly as costOfUnits computes it, in 64-bit integers:
 // satang = round(secs × U / D) with U = cpus·1024·cpuRate + gpus·1024·gpuRate + MiB·memRate (µTHB)
@@ -114,6 +118,12 @@ export interface WhatIf {
  * 64-bit integers. `with` must open the statement that uses `from`; `source` may join the jobs (`j`) to
  * a table that picks them. With `components`, also `cpuCost` and `gpuCost`, the CPU and GPU shares of `cost`.
  */
+// SQLite's INTEGER is 64 bits, PostgreSQL's 32: µTHB products need BIGINT there. PostgreSQL also wants every
+// subquery in FROM named, and a boolean where SQLite takes 0.
+const int = () => Prisma.raw(dialect.name === 'postgresql' ? 'BIGINT' : 'INTEGER');
+const no = () => Prisma.raw(dialect.name === 'postgresql' ? 'false' : '0');
+const alias = (name: string) => (dialect.name === 'postgresql' ? Prisma.raw(` AS "${name}"`) : Prisma.empty);
+
 export async function pricedJobs(
   db: Db | Tx,
   defaultTier: string,
@@ -124,10 +134,10 @@ export async function pricedJobs(
   what: WhatIf = {},
 ) {
   const rates = what.rates ?? (await db.rate.findMany());
-  const rateRows = rates.length === 0 ? Prisma.sql`SELECT NULL AS "tier", 0 AS "rc", 0 AS "rg", 0 AS "rm" WHERE 0` : Prisma.join(
+  const rateRows = rates.length === 0 ? Prisma.sql`SELECT NULL AS "tier", 0 AS "rc", 0 AS "rg", 0 AS "rm" WHERE ${no()}` : Prisma.join(
     rates.map(
       (r) =>
-        Prisma.sql`SELECT ${r.tier} AS "tier", CAST(${parseRate(r.cpuPerHour).toString()} AS INTEGER) AS "rc", CAST(${parseRate(r.gpuPerHour).toString()} AS INTEGER) AS "rg", CAST(${parseRate(r.memGBPerHour).toString()} AS INTEGER) AS "rm"`,
+        Prisma.sql`SELECT ${r.tier} AS "tier", CAST(${parseRate(r.cpuPerHour).toString()} AS ${int()}) AS "rc", CAST(${parseRate(r.gpuPerHour).toString()} AS ${int()}) AS "rg", CAST(${parseRate(r.memGBPerHour).toString()} AS ${int()}) AS "rm"`,
     ),
     ' UNION ALL ',
   );
@@ -137,8 +147,8 @@ export async function pricedJobs(
   // The CPU and GPU shares of a job's cost, each rounded as the whole is, at the rates it was (or would be) billed at;
   // the memory share is the rest, so the three always add up to the cost.
   const share = (count: string, billedRate: string, rate: string) =>
-    Prisma.sql`CASE WHEN ri."id" IS NOT NULL THEN CAST(j.${Prisma.raw(`"${count}"`)} AS INTEGER) * 1024 * ${dialect.rateMicros(Prisma.raw(`ri."${billedRate}"`))}
-                ELSE COALESCE(CAST(j.${Prisma.raw(`"${count}"`)} AS INTEGER) * 1024 * r.${Prisma.raw(`"${rate}"`)}, 0) END`;
+    Prisma.sql`CASE WHEN ri."id" IS NOT NULL THEN CAST(j.${Prisma.raw(`"${count}"`)} AS ${int()}) * 1024 * ${dialect.rateMicros(Prisma.raw(`ri."${billedRate}"`))}
+                ELSE COALESCE(CAST(j.${Prisma.raw(`"${count}"`)} AS ${int()}) * 1024 * r.${Prisma.raw(`"${rate}"`)}, 0) END`;
   const inner = components ? Prisma.sql`, ${share('cpus', 'cpuPerHour', 'rc')} AS "Uc", ${share('gpus', 'gpuPerHour', 'rg')} AS "Ug"` : Prisma.empty;
   const outer = components ? Prisma.sql`, ${round('Uc')} AS "cpuCost", ${round('Ug')} AS "gpuCost"` : Prisma.empty;
   return {
@@ -148,20 +158,20 @@ export async function pricedJobs(
                 ELSE ("U" / ${d}) * "secs" + (2 * ("U" % ${d}) * "secs" + ${d}) / (2 * ${d}) END AS "cost"${outer}
       FROM (
         SELECT ${Prisma.join([...columns, Prisma.sql`1 AS "one"`], ', ')},
-          CAST(j."elapsedSeconds" AS INTEGER) AS "secs",
-          CAST(j."cpus" AS INTEGER) AS "cpus",
-          CAST(j."gpus" AS INTEGER) AS "gpus",
-          CAST(j."memMiB" AS INTEGER) AS "mem",
+          CAST(j."elapsedSeconds" AS ${int()}) AS "secs",
+          CAST(j."cpus" AS ${int()}) AS "cpus",
+          CAST(j."gpus" AS ${int()}) AS "gpus",
+          CAST(j."memMiB" AS ${int()}) AS "mem",
           ri."id" IS NOT NULL AS "billed",
           ri."costSatang" AS "billedCost",
-          COALESCE(CAST(j."cpus" AS INTEGER) * 1024 * r."rc" + CAST(j."gpus" AS INTEGER) * 1024 * r."rg" + CAST(j."memMiB" AS INTEGER) * r."rm", 0) AS "U"${inner}
+          COALESCE(CAST(j."cpus" AS ${int()}) * 1024 * r."rc" + CAST(j."gpus" AS ${int()}) * 1024 * r."rg" + CAST(j."memMiB" AS ${int()}) * r."rm", 0) AS "U"${inner}
         FROM ${source}
         LEFT JOIN "User" u ON u."username" = j."user"
         LEFT JOIN "ReceiptItem" ri ON ri."billingKey" = j."key"
         LEFT JOIN "rates" r ON r."tier" = ${tier}
         WHERE ${where}
-      )
-    )`,
+      )${alias('p')}
+    )${alias('q')}`,
   };
 }
 
@@ -183,7 +193,7 @@ async function bucketsWhere(
   what?: WhatIf,
 ): Promise<UsageBucket[]> {
   const groups = [...new Set(groupBy)];
-  const groupSql = (g: UsageGroup) => (g === 'tier' ? tierSql(defaultTier) : GROUP_SQL[g]);
+  const groupSql = (g: UsageGroup) => (g === 'tier' ? tierSql(defaultTier) : GROUP_SQL()[g]);
   const priced = await pricedJobs(db, defaultTier, where, groups.map((g) => Prisma.sql`${groupSql(g)} AS ${Prisma.raw(`"g_${g}"`)}`), undefined, false, what);
   const outerGroups = groups.map((g) => Prisma.raw(`"g_${g}"`));
   const rows = await readQuery(db, Prisma.sql`
@@ -222,6 +232,8 @@ export async function unbilledOfTier(
 }
 
 /** No jobs at all: what a total of nothing is. */
+const asKey = (v: unknown) => (v instanceof Date ? v.toISOString() : ((v as string | null) ?? null));
+
 export const EMPTY_BUCKET: UsageBucket = { key: {}, sums: { jobs: 0, elapsedSeconds: 0, cpuSeconds: 0n, gpuSeconds: 0n, memMiBSeconds: 0n }, costSatang: 0n };
 
 /**
@@ -236,7 +248,8 @@ export function bucketsOf(rows: Array<Record<string, unknown>>, groups: readonly
   return rows
     .filter((r) => Number(r.jobs ?? 0) > 0)
     .map((r) => ({
-      key: Object.fromEntries(groups.map((g) => [g, (r[`g_${g}`] as string | null) ?? null])),
+      // PostgreSQL answers a month's start as a Date: keys are text, as SQLite's are.
+      key: Object.fromEntries(groups.map((g) => [g, asKey(r[`g_${g}`])])),
       sums: {
         jobs: Number(r.jobs),
         elapsedSeconds: Number(r.elapsed ?? 0),

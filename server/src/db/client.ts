@@ -1,9 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
 import type Database from 'better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { PrismaClient as PostgresClient } from '../generated/prisma-pg/client.ts';
+import { postgres, useDialect } from './dialect.ts';
 import { applyMigrations } from './migrate.ts';
+import { applyPostgresMigrations } from './migrate-pg.ts';
 import { retryOnConflict } from './retry.ts';
 import { type ConnectionSlot, serializedAdapter } from './serialized-adapter.ts';
 
@@ -12,6 +16,7 @@ export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 const migrationsDir = path.resolve(import.meta.dirname, '../../../prisma/migrations');
+const postgresMigrationsDir = path.resolve(import.meta.dirname, '../../../prisma/postgres/migrations');
 
 /**
  * Every transaction of the app runs again, a bounded number of times, when the database refuses
@@ -43,6 +48,18 @@ export function openDatabase(databaseFile: string): Db {
   const slot: ConnectionSlot = {};
   const adapter = serializedAdapter(new PrismaBetterSqlite3({ url: `file:${databaseFile}`, timeout: 10_000 }), slot);
   return retryingTransactions(new PrismaClient({ adapter }), slot);
+}
+
+/**
+ * Opens the configured database, applying pending migrations first: the SQLite file, or PostgreSQL when
+ * DATABASE_URL names it. The PostgreSQL client is generated from the same models, so it stands behind `Db`.
+ */
+export async function connectDatabase(config: { databaseUrl: string; databaseFile: string | null }): Promise<Db> {
+  if (config.databaseFile !== null) return openDatabase(config.databaseFile);
+  await applyPostgresMigrations(config.databaseUrl, postgresMigrationsDir);
+  useDialect(postgres);
+  const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: config.databaseUrl }) });
+  return retryingTransactions(client as unknown as PrismaClient, {});
 }
 
 const transactions = new WeakMap<Tx, ConnectionSlot>();

@@ -3,11 +3,11 @@ import { Prisma } from '../generated/prisma/client.ts';
 /**
  * What the store modules need to know about the database they talk to, in one place: how an
  * instant is written so it compares with what the ORM stored, how a time bucket is computed, how
- * rows are upserted in bulk, and how a conflict or a busy database is recognised. Today that is
- * SQLite through the better-sqlite3 adapter; a PostgreSQL dialect implements the same shape.
+ * rows are upserted in bulk, and how a conflict or a busy database is recognised: SQLite through
+ * the better-sqlite3 adapter, or PostgreSQL through the pg adapter.
  */
 export interface Dialect {
-  readonly name: 'sqlite';
+  readonly name: 'sqlite' | 'postgresql';
   /** An instant as a bound parameter that compares (and sorts) like the stored DateTime column. */
   instant(d: Date): string;
   /** Text that sorts before, and after, every instant `instant` writes: the open ends of a range. */
@@ -36,6 +36,11 @@ export interface Dialect {
   rateMicros(column: Prisma.Sql): Prisma.Sql;
   /** A SUM left 64 bits: the same sum split in parts (splitSum) does not. */
   isOverflow(error: unknown): boolean;
+  /**
+   * A statement that makes the rest of the transaction the only one holding `key` (null where writers are
+   * serialized anyway: SQLite has one writer at a time).
+   */
+  exclusive(key: number): Prisma.Sql | null;
 }
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -91,7 +96,80 @@ export const sqlite: Dialect = {
   // SQLite's SUM fails with "integer overflow" rather than lose precision (https://www.sqlite.org/lang_aggfunc.html#sumunc);
   // the reader thread passes SQLite's message on, Prisma wraps it in its own.
   isOverflow: (error) => error instanceof Error && /\binteger overflow\b/.test(error.message),
+  exclusive: () => null,
 };
 
-/** The dialect of the configured database. */
-export const dialect: Dialect = sqlite;
+/** The SQLSTATE of a driver adapter error, which Prisma keeps in the cause of its own. */
+function sqlState(error: unknown): string | undefined {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    const cause = (error.meta?.driverAdapterError as { cause?: { originalCode?: unknown } } | undefined)?.cause;
+    if (typeof cause?.originalCode === 'string') return cause.originalCode;
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/**
+ * PostgreSQL: DateTime columns are `timestamp(3)` holding UTC, so an instant is bound as ISO text, which the server
+ * reads as a timestamp from the column it is compared with (the zone designator is ignored for `timestamp`).
+ * Lists arrive as one jsonb parameter, as on SQLite.
+ */
+const isoInstant = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
+
+export const postgres: Dialect = {
+  name: 'postgresql',
+  instant: (d) => d.toISOString(),
+  earliest: '-infinity',
+  latest: 'infinity',
+  monthOf: (column) => Prisma.sql`to_char(${column}, 'YYYY-MM')`,
+  quarterHourOf: (column) => Prisma.sql`date_bin('15 minutes', ${column}, TIMESTAMP '2000-01-01')`,
+  // PostgreSQL compares no text with a timestamp or an integer: the list takes the type of what it holds.
+  valuesOf(values) {
+    if (values.length === 0) return Prisma.sql`(SELECT NULL AS value WHERE false)`;
+    const type = values.length > 0 && values.every((v) => typeof v === 'number' || typeof v === 'bigint')
+      ? '::bigint'
+      : values.length > 0 && values.every((v) => v instanceof Date || (typeof v === 'string' && isoInstant.test(v)))
+        ? '::timestamp(3)'
+        : '';
+    const json = JSON.stringify(values, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+    return Prisma.sql`(SELECT value${Prisma.raw(type)} AS value FROM jsonb_array_elements_text(${json}::jsonb))`;
+  },
+  ranges: (pairs) =>
+    Prisma.sql`(SELECT (value ->> 0)::timestamp(3) AS "s", (value ->> 1)::timestamp(3) AS "e" FROM jsonb_array_elements(${JSON.stringify(pairs)}::jsonb))`,
+  keyedRanges: (triples) =>
+    Prisma.sql`(SELECT value ->> 0 AS "k", (value ->> 1)::timestamp(3) AS "s", (value ->> 2)::timestamp(3) AS "e" FROM jsonb_array_elements(${JSON.stringify(triples)}::jsonb))`,
+  /**
+   * One jsonb parameter of row objects, read as rows of the table's own type by jsonb_populate_recordset, so each
+   * value is parsed by its column's type: a VALUES list would need a parameter per value, and the protocol allows
+   * 65,535 (https://www.postgresql.org/docs/current/functions-json.html#FUNCTIONS-JSON-PROCESSING-TABLE).
+   */
+  bulkUpsert(table, columns, key, keep, rows) {
+    const updated = columns.filter((c) => c !== key && !keep.includes(c));
+    const list = columns.map(quote).join(', ');
+    const objects = rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i] === undefined ? null : row[i]])));
+    const json = JSON.stringify(objects, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+    const head = Prisma.raw(`INSERT INTO ${quote(table)} (${list})
+  SELECT ${list} FROM jsonb_populate_recordset(NULL::${quote(table)}, `);
+    const tail = Prisma.raw(`::jsonb)
+  ON CONFLICT (${quote(key)}) DO UPDATE SET ${updated.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`);
+    return Prisma.sql`${head}${json}${tail}`;
+  },
+  // serialization_failure and deadlock_detected: the transaction was rolled back and may succeed if run again
+  // (https://www.postgresql.org/docs/current/mvcc-serialization-failure-handling.html).
+  isBusy: (error) =>
+    (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2034') || ['40001', '40P01'].includes(sqlState(error) ?? ''),
+  isUniqueViolation: (error) =>
+    (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') || sqlState(error) === '23505',
+  rateMicros: (c) => Prisma.sql`CAST(CAST(${c} AS NUMERIC) * 1000000 AS BIGINT)`,
+  // Held to the end of the transaction (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS).
+  exclusive: (key) => Prisma.sql`SELECT pg_advisory_xact_lock(${key}::bigint)`,
+  isOverflow: (error) => sqlState(error) === '22003' || (error instanceof Error && /\bout of range\b/.test(error.message)),
+};
+
+/** The dialect of the configured database: SQLite unless connectDatabase opened PostgreSQL. */
+export let dialect: Dialect = sqlite;
+
+/** One database per process: set once, when it is opened. */
+export function useDialect(d: Dialect) {
+  dialect = d;
+}

@@ -65,6 +65,8 @@ async function coverCalendar(tx: Tx | Db, zone: string) {
 }
 
 async function coverYears(tx: Tx | Db, zone: string, years: number[]) {
+  // An empty list has no type PostgreSQL could compare with a timestamp.
+  if (years.length === 0) return;
   const firsts = new Map(years.map((y) => [dialect.instant(new Date(bucketStart(Date.UTC(y, 0, 1, 12), 'YEAR', zone))), y]));
   const have = await tx.$queryRaw<Array<{ day: string }>>`
     SELECT "day" FROM "RollupCalendar" WHERE "day" IN ${dialect.valuesOf([...firsts.keys()])}`;
@@ -116,7 +118,11 @@ async function applyChange(tx: Tx | Db, zone: string, net: boolean) {
     SELECT ${calendarOf(Prisma.sql`x."bucket"`, 'day')} AS "day", ${calendarOf(Prisma.sql`x."bucket"`, 'month')} AS "month", x.*
     FROM (${rows}) x`);
   const add = Prisma.raw(MEASURES.map((m) => `SUM(x."${m}")`).join(', '));
-  const update = Prisma.raw(MEASURES.map((m) => `"${m}" = "${m}" + excluded."${m}"`).join(', '));
+  // PostgreSQL takes a bare column in DO UPDATE for ambiguous between the row and the SELECT's own.
+  const update = (table: string) => {
+    const own = dialect.name === 'postgresql' ? `${table}.` : '';
+    return Prisma.raw(MEASURES.map((m) => `"${m}" = ${own}"${m}" + excluded."${m}"`).join(', '));
+  };
   for (const of of ['day', 'month'] as const) {
     const level = Prisma.raw(`x."${of}"`);
     const [table, keys] = of === 'day' ? ['UsageRollupDay', DAY_KEYS] : ['UsageRollupMonth', MONTH_KEYS];
@@ -125,7 +131,7 @@ async function applyChange(tx: Tx | Db, zone: string, net: boolean) {
       SELECT ${level}, ${q(keys, 'x.')}, ${add} FROM "RollupNet" x
       WHERE true
       GROUP BY ${level}, ${q(keys, 'x.')}
-      ON CONFLICT ("bucket", ${q(keys)}) DO UPDATE SET ${update}`);
+      ON CONFLICT ("bucket", ${q(keys)}) DO UPDATE SET ${update(`"${table}"`)}`);
     const marginal = Prisma.raw(of === 'day' ? '"UsageMarginalDay"' : '"UsageMarginalMonth"');
     // One field at a time: each a plain grouping of the changed rows.
     for (const dim of MARGINAL_DIMS) {
@@ -134,8 +140,8 @@ async function applyChange(tx: Tx | Db, zone: string, net: boolean) {
         INSERT INTO ${marginal} ("bucket", "dim", "value", "billed", ${q(MEASURES)})
         SELECT ${level}, ${dim}, ${value}, x."billed", ${add} FROM "RollupNet" x
         WHERE true
-        GROUP BY ${level}, ${value}, x."billed"
-        ON CONFLICT ("dim", "bucket", "value", "billed") DO UPDATE SET ${update}`);
+        GROUP BY ${level}, ${dim || dialect.name === 'sqlite' ? Prisma.sql`${value}, ` : Prisma.empty}x."billed"
+        ON CONFLICT ("dim", "bucket", "value", "billed") DO UPDATE SET ${update(marginal.sql)}`);
     }
   }
   const [b] = await tx.$queryRaw<Array<{ lo: string | null; hi: string | null }>>`

@@ -50,7 +50,7 @@ export async function rebuildRollups(tx: Tx | Db, defaultTier: string, scope: Ro
   } else if ('slots' in scope) {
     if (scope.slots.length === 0) return;
     const ranges = dialect.ranges(scope.slots);
-    rows = Prisma.sql`r."bucket" IN (SELECT "s" FROM ${ranges})`;
+    rows = Prisma.sql`r."bucket" IN (SELECT "s" FROM ${ranges} AS "slots")`;
     // The quarter hours drive the join, so each is one range of the index on the jobs' end.
     source = Prisma.sql`${ranges} q JOIN "JobRecord" j ON j."end" >= q."s" AND j."end" < q."e"`;
   } else if ('users' in scope) {

@@ -70,11 +70,13 @@ export async function sumRollups(db: Db, windows: readonly KeyedWindow[], select
     if (select.billed === true) where.push(Prisma.sql`r."billed"`);
     if (select.billed === false) where.push(Prisma.sql`NOT r."billed"`);
     // CROSS JOIN keeps the parts the outer loop (SQLite does not reorder it), so each part is one range of an index
-    // on the bucket: `(user, bucket)` when a user is asked for, `(dim, bucket)` for the marginal rows.
+    // on the bucket: `(user, bucket)` when a user is asked for, `(dim, bucket)` for the marginal rows. PostgreSQL's
+    // CROSS JOIN takes no ON; its planner picks the order itself.
+    const join = Prisma.raw(dialect.name === 'postgresql' ? 'JOIN' : 'CROSS JOIN');
     branches.push(Prisma.sql`
       SELECT ${Prisma.join([Prisma.sql`p."k" AS "t"`, ...cols], ', ')},
         r."jobs", r."elapsedSec", r."cpuSec", r."gpuSec", r."memMiBSec", r."costSatang", r."cpuCostSatang", r."gpuCostSatang"
-      FROM ${name} p CROSS JOIN ${Prisma.raw(TABLE[level])} r ON r."bucket" >= p."s" AND r."bucket" < p."e"
+      FROM ${name} p ${join} ${Prisma.raw(TABLE[level])} r ON r."bucket" >= p."s" AND r."bucket" < p."e"
       WHERE ${Prisma.join(where.length ? where : [Prisma.sql`1 = 1`], ' AND ')}`);
   }
   if (branches.length === 0) return [];

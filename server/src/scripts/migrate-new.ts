@@ -3,7 +3,8 @@
 // `prisma migrate dev` would write), without the CLI's native engine download. The migrations are
 // applied to a scratch database first, because the engine's own "diff from migrations" needs a
 // shadow database that only the native engine can make.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { applyMigrations } from '../db/migrate.ts';
@@ -12,6 +13,8 @@ import { loadSchemaEngine } from '../db/schema-engine.ts';
 const root = path.resolve(import.meta.dirname, '../../..');
 const schemaPath = path.join(root, 'prisma/schema.prisma');
 const migrationsDir = path.join(root, 'prisma/migrations');
+const pgSchemaPath = path.join(root, 'prisma/postgres/schema.prisma');
+const pgMigrationsDir = path.join(root, 'prisma/postgres/migrations');
 const name = (process.argv[2] ?? '').replace(/[^a-z0-9_]/gi, '_');
 if (!name) {
   console.error('usage: migrate-new <name>');
@@ -37,7 +40,31 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-if (script.trim() === '' || /-- This is an empty migration/.test(script)) {
+/**
+ * The same step for PostgreSQL: the engine's diff from the committed twin schema (which migrate:check keeps equal
+ * to what prisma/postgres/migrations build) to the twin of the new schema. Reading the database the migrations
+ * build is not possible here: the engine cannot describe a PostgreSQL schema through the pg adapter (it fails on
+ * the catalog's "char" columns). The engine still needs a live server, MIGRATE_POSTGRES_URL or the loopback one
+ * scripts/postgres.sh starts.
+ */
+async function postgresStep(): Promise<string> {
+  const before = readFileSync(pgSchemaPath, 'utf8');
+  execFileSync(process.execPath, [...process.execArgv, path.join(root, 'server/src/scripts/pg-schema.ts')], { stdio: 'inherit' });
+  const server = process.env.MIGRATE_POSTGRES_URL || execFileSync(path.join(root, 'scripts/postgres.sh'), ['start'], { encoding: 'utf8' }).trim();
+  const { engine, schema } = await loadSchemaEngine(pgSchemaPath, server);
+  const result = await engine.diff({
+    from: { tag: 'schemaDatamodel', files: [{ path: pgSchemaPath, content: before }] },
+    to: { tag: 'schemaDatamodel', ...schema },
+    script: true,
+    exitCode: null,
+    filters: { externalTables: [], externalEnums: [] },
+  });
+  return (result as { stdout: string }).stdout;
+}
+
+const empty = (sql: string) => sql.trim() === '' || /-- This is an empty migration/.test(sql);
+const pgScript = await postgresStep();
+if (empty(script) && empty(pgScript)) {
   console.log('no changes: nothing written');
   process.exit(0);
 }
@@ -53,4 +80,9 @@ if (!existsSync(lockPath)) {
   );
 }
 console.log(`wrote ${path.relative(root, dir)}/migration.sql`);
+// The same folder name on both sides, so the two histories line up step for step.
+const pgDir = path.join(pgMigrationsDir, path.basename(dir));
+mkdirSync(pgDir, { recursive: true });
+writeFileSync(path.join(pgDir, 'migration.sql'), empty(pgScript) ? '-- This is an empty migration.\n' : pgScript);
+console.log(`wrote ${path.relative(root, pgDir)}/migration.sql`);
 process.exit(0);

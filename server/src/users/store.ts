@@ -25,7 +25,8 @@ export async function usernames(db: Db, filter: UserFilter, limit: number, after
   const account = filter.account?.trim() || null;
   const narrow = (column: Prisma.Sql) => [
     ...(after ? [Prisma.sql`${column} > ${after}`] : []),
-    ...(search ? [Prisma.sql`${column} LIKE ${search} ESCAPE '\\'`] : []),
+    // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE is that.
+    ...(search ? [Prisma.sql`${column} ${Prisma.raw(dialect.name === 'postgresql' ? 'ILIKE' : 'LIKE')} ${search} ESCAPE '\\'`] : []),
   ];
   const ofJobs = [...narrow(Prisma.sql`j."user"`), ...(account ? [Prisma.sql`j."account" = ${account}`] : [])];
   const branches = [Prisma.sql`SELECT DISTINCT j."user" AS "name" FROM "JobRecord" j ${where(ofJobs)}`];
@@ -33,7 +34,7 @@ export async function usernames(db: Db, filter: UserFilter, limit: number, after
   if (!account) branches.push(Prisma.sql`SELECT u."username" AS "name" FROM "User" u ${where(narrow(Prisma.sql`u."username"`))}`);
   const rows = await readQuery<{ name: string }>(
     db,
-    Prisma.sql`SELECT "name" FROM (${Prisma.join(branches, ' UNION ')}) ORDER BY "name" LIMIT ${limit}`,
+    Prisma.sql`SELECT "name" FROM (${Prisma.join(branches, ' UNION ')})${dialect.name === 'postgresql' ? Prisma.raw(' AS "names"') : Prisma.empty} ORDER BY "name" LIMIT ${limit}`,
   );
   return rows.map((r) => r.name);
 }

@@ -11,7 +11,7 @@
 import { createInterface } from 'node:readline';
 import { systemMeta } from '../../../server/src/audit/recorder.ts';
 import { createReceipt, ReceiptError } from '../../../server/src/billing/receipts.ts';
-import { type Db, openDatabase } from '../../../server/src/db/client.ts';
+import { connectDatabase, type Db } from '../../../server/src/db/client.ts';
 
 /** `startedAt`/`endedAt` (epoch ms) bracket the createReceipt call, so the test can see that the calls overlapped. */
 export type WorkerOutcome = { startedAt: number; endedAt: number } & (
@@ -52,7 +52,11 @@ process.stdout.write('up\n');
 let db: Db | undefined;
 for await (const line of createInterface({ input: process.stdin })) {
   if (line.startsWith('open ')) {
-    db = openDatabase(line.slice('open '.length));
+    // A SQLite file, or a PostgreSQL URL when the suite runs on PostgreSQL.
+    const target = line.slice('open '.length);
+    db = await connectDatabase(
+      /^postgres(ql)?:\/\//.test(target) ? { databaseUrl: target, databaseFile: null } : { databaseUrl: `file:${target}`, databaseFile: target },
+    );
     // Connect and run one query before the barrier, so opening the file does not spread the contenders apart.
     await db.user.findUnique({ where: { username } });
     process.stdout.write('ready\n');
