@@ -1,8 +1,9 @@
 // hpc-accounting command line: `pnpm cli sync --from 2026-01-01 [--to 2026-02-01] [--cluster name]`, `pnpm cli audit verify`.
 import { parseArgs } from 'node:util';
 import { systemMeta, verifyAuditChain } from './audit/recorder.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, parseDatabaseUrl } from './config.ts';
 import { connectDatabase, type Db } from './db/client.ts';
+import { copyDatabase, resetPostgresSequence } from './db/copy.ts';
 import { adoptUnnamedRuns, type SyncCluster, syncJobs } from './jobs/sync.ts';
 import { progressWriter } from './jobs/sync-progress.ts';
 import { newPubSub } from './pubsub.ts';
@@ -11,7 +12,9 @@ import { createServices } from './services.ts';
 const usage = `usage:
   pnpm cli sync --from <date> [--to <date>] [--cluster <name>]
                                               fill the job ledger from Slurm for a window (every cluster, or the one named)
-  pnpm cli audit verify                       check the audit log's hash chain`;
+  pnpm cli audit verify                       check the audit log's hash chain
+  pnpm cli copy --to <database url>           copy this installation (DATABASE_URL) into a new, empty database,
+                                              e.g. from SQLite to postgres://user@host/accounting`;
 
 function date(v: string | undefined, name: string, fallback?: Date): Date {
   if (!v) {
@@ -51,6 +54,37 @@ async function syncCluster(db: Db, config: Config, cluster: SyncCluster, from: D
   if (run.partialReason) console.warn(`${cluster.name}: partial: ${run.partialReason}`);
 }
 
+async function copyTo(source: Db, to: string | undefined): Promise<number> {
+  if (!to) throw new Error('--to is required: the URL of the new database (postgres://… or file:…)');
+  const target = parseDatabaseUrl(to, process.env.INIT_CWD ?? process.cwd(), '--to');
+  const db = await connectDatabase(target);
+  try {
+    const started = performance.now();
+    let shown = '';
+    const counts = await copyDatabase(source, db, {
+      onProgress: (p) => {
+        const line = `  ${p.model}: ${p.copied} of ${p.total}`;
+        if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
+        else if (p.copied === p.total) console.error(line);
+        shown = line;
+      },
+      afterTable: target.databaseFile === null ? (model, auto) => resetPostgresSequence(db, model, auto) : undefined,
+    });
+    if (shown && process.stderr.isTTY) process.stderr.write('\n');
+    const audit = await verifyAuditChain(db);
+    if (!audit.ok) {
+      console.error(`copied, but the audit chain does not verify in the new database at entry ${audit.firstBrokenId}: ${audit.reason}`);
+      return 1;
+    }
+    const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+    console.log(`copied ${rows} rows (${counts.jobRecord} jobs, ${counts.receipt} receipts, ${counts.auditEntry} audit entries) in ${((performance.now() - started) / 1000).toFixed(1)} s; audit chain verified`);
+    console.log(`point DATABASE_URL at the new database and start the server`);
+    return 0;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 async function main(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -81,6 +115,9 @@ async function main(argv: string[]) {
         }
       }
       return failures ? 1 : 0;
+    }
+    if (command === 'copy') {
+      return await copyTo(db, values.to);
     }
     if (command === 'audit' && sub === 'verify') {
       const status = await verifyAuditChain(db);

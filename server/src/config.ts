@@ -89,6 +89,15 @@ export interface ClusterConfig {
 
 export class ConfigError extends Error {}
 
+/** A database URL: a SQLite file (`file:`, relative to `cwd`) or a PostgreSQL server (`postgres://`, `postgresql://`). */
+export function parseDatabaseUrl(databaseUrl: string, cwd: string, name = 'DATABASE_URL'): { databaseUrl: string; databaseFile: string | null } {
+  const postgres = /^postgres(ql)?:\/\//.test(databaseUrl);
+  if (!postgres && !databaseUrl.startsWith('file:')) {
+    throw new ConfigError(`${name} must be a SQLite URL starting with "file:" or a PostgreSQL URL starting with "postgres://" or "postgresql://", got "${databaseUrl}"`);
+  }
+  return { databaseUrl, databaseFile: postgres ? null : path.resolve(cwd, databaseUrl.slice('file:'.length)) };
+}
+
 type Env = Record<string, string | undefined>;
 
 function int(env: Env, name: string, fallback: number, min = 0): number {
@@ -277,12 +286,7 @@ export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const demo = bool(env, 'DEMO', false);
   const instanceDir = path.resolve(cwd, env.INSTANCE_DIR ?? path.join(repoRoot, 'instance'));
-  const databaseUrl = env.DATABASE_URL ?? `file:${path.join(instanceDir, 'hpc-accounting.db')}`;
-  const postgres = /^postgres(ql)?:\/\//.test(databaseUrl);
-  if (!postgres && !databaseUrl.startsWith('file:')) {
-    throw new ConfigError(`DATABASE_URL must be a SQLite URL starting with "file:" or a PostgreSQL URL starting with "postgres://" or "postgresql://", got "${databaseUrl}"`);
-  }
-  const databaseFile = postgres ? null : path.resolve(cwd, databaseUrl.slice('file:'.length));
+  const { databaseUrl, databaseFile } = parseDatabaseUrl(env.DATABASE_URL ?? `file:${path.join(instanceDir, 'hpc-accounting.db')}`, cwd);
 
   let adminPassword = env.ADMIN_PASSWORD || null;
   let adminPasswordGenerated = false;

@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../server/src/audit/recorder.ts';
-import { openDatabase, type Db } from '../../server/src/db/client.ts';
-import { COPIED_MODELS, copyDatabase } from '../../server/src/db/copy.ts';
+import { connectDatabase, type Db, openDatabase } from '../../server/src/db/client.ts';
+import { COPIED_MODELS, copyDatabase, resetPostgresSequence } from '../../server/src/db/copy.ts';
 import { Prisma } from '../../server/src/generated/prisma/client.ts';
-import { startTestApp, type TestApp } from './harness.ts';
+import { onPostgres, postgresFor, startTestApp, type TestApp } from './harness.ts';
 
 let t: TestApp;
 let dir: string;
 let target: Db;
+let dropTarget: (() => Promise<void>) | undefined;
 
 const lowerFirst = (s: string) => s[0].toLowerCase() + s.slice(1);
 
@@ -24,10 +25,16 @@ beforeAll(async () => {
   const rate = await t.gql('mutation { updateRate(input: { tier: mu, cpuPerHour: "0.6", gpuPerHour: "12", memGBPerHour: "0.05" }) { tier } }', {}, admin);
   expect(rate.errors).toBeUndefined();
   dir = mkdtempSync(path.join(tmpdir(), 'hpc-acct-copy-'));
-  target = openDatabase(path.join(dir, 'copy.db'));
+  // Into the database the suite runs on: a PostgreSQL database of its own under TEST_DATABASE_URL.
+  if (onPostgres) {
+    const database = await postgresFor(dir);
+    dropTarget = database.drop;
+    target = await connectDatabase({ databaseUrl: database.url, databaseFile: null });
+  } else target = openDatabase(path.join(dir, 'copy.db'));
 });
 afterAll(async () => {
   await target?.$disconnect();
+  await dropTarget?.();
   await t.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -35,7 +42,8 @@ afterAll(async () => {
 describe('copying an installation into another database', () => {
   it('moves every table, row for row, ids included, and the audit chain still verifies', async () => {
     expect([...COPIED_MODELS].sort()).toEqual(Object.values(Prisma.ModelName).map(lowerFirst).sort());
-    const counts = await copyDatabase(t.app.db, target, { batch: 7 });
+    const afterTable = onPostgres ? (model: string, auto: boolean) => resetPostgresSequence(target, model, auto) : undefined;
+    const counts = await copyDatabase(t.app.db, target, { batch: 7, afterTable });
     expect(counts.jobRecord).toBeGreaterThan(0);
     expect(counts.receiptItem).toBeGreaterThan(0);
     expect(counts.auditEntry).toBeGreaterThan(1);
@@ -46,6 +54,9 @@ describe('copying an installation into another database', () => {
       expect(byKey(b), model).toEqual(byKey(a));
     }
     expect(await verifyAuditChain(target)).toMatchObject({ ok: true, checked: counts.auditEntry });
+    // New rows take the ids after the copied ones.
+    const next = await target.rateHistory.create({ data: { tier: 'mu', changedBy: 'admin', newCpu: '1', newGpu: '1', newMem: '1' } });
+    expect(next.id).toBe(Math.max(...(await t.app.db.rateHistory.findMany()).map((r) => r.id)) + 1);
   });
 
   it('refuses a target that already holds rows, and leaves it as it was', async () => {

@@ -89,3 +89,13 @@ export async function copyDatabase(
   }
   return counts;
 }
+
+/**
+ * After rows were given their ids, PostgreSQL's sequence of an autoincrement id still starts at 1: move it past the
+ * highest id copied, so the next insert does not collide. (SQLite takes the next id from the table itself.)
+ */
+export async function resetPostgresSequence(db: Db, model: string, autoincrement: boolean): Promise<void> {
+  if (!autoincrement) return;
+  const table = `"${model[0].toUpperCase()}${model.slice(1)}"`;
+  await db.$executeRawUnsafe(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), COALESCE((SELECT MAX(id) FROM ${table}), 0) + 1, false)`);
+}
