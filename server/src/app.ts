@@ -5,7 +5,7 @@ import { loadPam } from './auth/pam.ts';
 import { createRoleResolver } from './auth/roles.ts';
 import type { Config } from './config.ts';
 import type { ContextDeps } from './context.ts';
-import { connectDatabase, type Db } from './db/client.ts';
+import { checkDatabase, connectDatabase, type Db } from './db/client.ts';
 import { attachReader, openReader } from './db/reader.ts';
 import { attachGraphQLWebSocket } from './graphql/ws.ts';
 import { createGraphQL, type GraphQLServer } from './graphql/yoga.ts';
@@ -83,6 +83,14 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       resolveSession,
       auth: createAuthRoutes({ config, loginDeps, services, log }),
       formula: createFormulaRoute(config, services),
+      readiness: {
+        database: () => checkDatabase(db),
+        redis: async () => {
+          const check = await checkRedis(redis);
+          if (!check.ok) throw new Error(check.error);
+          return check.configured ? undefined : 'not configured';
+        },
+      },
     },
     await loadWebHandler(config),
   );

@@ -196,4 +196,22 @@ describe.runIf(redisAvailable())('two replicas sharing Redis', () => {
       await lease!.release();
     }
   });
+
+  it('answers /readyz 200 while the database and Redis answer, and 503 naming Redis once it has gone', async () => {
+    const ready = await fetch(`http://127.0.0.1:${portB}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' } });
+    await redis.stop();
+    const stop = Date.now() + DEADLINE_MS;
+    let res = await fetch(`http://127.0.0.1:${portB}/readyz`);
+    while (res.status === 200 && Date.now() < stop) {
+      await new Promise((r) => setTimeout(r, 50));
+      res = await fetch(`http://127.0.0.1:${portB}/readyz`);
+    }
+    expect(res.status).toBe(503);
+    const body = await res.json();
+    expect(body.status).toBe('unavailable');
+    expect(body.checks.database).toBe('ok');
+    expect(body.checks.redis).toMatch(/^failed: /);
+  });
 });

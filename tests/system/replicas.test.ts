@@ -22,8 +22,8 @@ const JOBS_PER_USER = 150;
 const CREATIONS = 1000;
 const required = process.env.CI === 'true' || process.env.HPC_REPLICAS_REQUIRED === '1';
 const missing = haproxyPath() ? null : 'haproxy';
-// Ready: the database answers (and Redis, where /readyz reports it).
-const HEALTH = '/healthz';
+// Ready: the database and Redis answer.
+const HEALTH = '/readyz';
 
 interface Replica {
   name: string;

@@ -23,6 +23,22 @@ export interface RouterDeps {
   resolveSession: SessionResolver;
   auth: { login: (req: IncomingMessage, res: ServerResponse) => Promise<void>; logout: (req: IncomingMessage, res: ServerResponse, viewer: SessionViewer | null) => Promise<void> };
   formula: (req: IncomingMessage, res: ServerResponse, url: URL, viewer: SessionViewer | null) => Promise<void>;
+  /** What /readyz asks, by name: each resolves (optionally with a note) when its part can serve, or throws why not. */
+  readiness?: Record<string, () => Promise<string | void>>;
+}
+
+/** Every readiness check at once, each answered "ok", its note, or "failed: why". */
+async function checkReadiness(checks: Record<string, () => Promise<string | void>>) {
+  const results = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        return [name, (await check()) || 'ok', true] as const;
+      } catch (error) {
+        return [name, `failed: ${error instanceof Error ? error.message : String(error)}`, false] as const;
+      }
+    }),
+  );
+  return { ready: results.every(([, , ok]) => ok), checks: Object.fromEntries(results.map(([name, status]) => [name, status])) };
 }
 
 /** The SvelteKit app's adapter-node handler, when it has been built. */
@@ -37,7 +53,7 @@ export async function loadWebHandler(config: Config): Promise<NodeHandler | null
  * anything else is logged and answered INTERNAL. A bearer token that is not valid answers 401
  * with its challenge on every route that looks at the viewer, as on /graphql (graphql/bearer.ts).
  */
-export function createRouter({ db, config, log, yoga, resolveSession, auth, formula }: RouterDeps, webHandler: NodeHandler | null) {
+export function createRouter({ db, config, log, yoga, resolveSession, auth, formula, readiness }: RouterDeps, webHandler: NodeHandler | null) {
   const secureFor = (req: IncomingMessage) => config.cookieSecure || viaHttps(req, config.trustProxy);
   return async (req: ViewerRequest, res: ServerResponse) => {
     const started = performance.now();
@@ -51,6 +67,11 @@ export function createRouter({ db, config, log, yoga, resolveSession, auth, form
       if (url.pathname === '/healthz') {
         await checkDatabase(db);
         return sendJson(res, 200, { ok: true });
+      }
+      // Readiness for a balancer: a replica that cannot reach its database or Redis gets no requests.
+      if (url.pathname === '/readyz') {
+        const { ready, checks } = await checkReadiness(readiness ?? { database: () => checkDatabase(db) });
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable', checks });
       }
       // The app's hashed assets need no viewer: serve them without a session lookup per file.
       if (webHandler && url.pathname.startsWith('/_app/')) return webHandler(req, res, () => sendError(res, 'NOT_FOUND', 'no such file'));
