@@ -16,6 +16,7 @@ import { createSessionResolver } from './http/session.ts';
 import { createSyncScheduler } from './jobs/scheduler.ts';
 import { inProcessSyncLock, redisSyncLock } from './jobs/sync-lock.ts';
 import { adoptUnnamedRuns } from './jobs/sync.ts';
+import { createMetrics } from './http/metrics.ts';
 import { createLogger } from './log.ts';
 import { checkRedis, openRedis, type RedisCheck, type RedisClients } from './lib/redis.ts';
 import { newPubSub, redisPubSub } from './pubsub.ts';
@@ -61,7 +62,8 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
           onLost: (reason) => log.warn({ reason }, 'sync lock lost while syncing'),
         })
       : inProcessSyncLock();
-  const services = createServices({ db, config, pubsub, syncLock });
+  const metrics = createMetrics();
+  const services = createServices({ db, config, pubsub, syncLock, observer: metrics.observer });
   const deps: ContextDeps = { db, config, pubsub, services };
 
   const pam = config.auth.pamEnabled ? await loadPam(log, { service: config.auth.pamService }) : null;
@@ -73,7 +75,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   const loginDeps = { db, config, pam, resolveRole, warn: (o: object, m: string) => log.warn(o, m) };
 
   const resolveSession = createSessionResolver(db, config, pubsub);
-  const yoga = createGraphQL({ deps, config, log, resolveSession });
+  const yoga = createGraphQL({ deps, config, log, resolveSession, metricsPlugin: metrics.graphqlPlugin });
   const router = createRouter(
     {
       db,
@@ -83,6 +85,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       resolveSession,
       auth: createAuthRoutes({ config, loginDeps, services, log }),
       formula: createFormulaRoute(config, services),
+      metrics: { metrics, token: config.metricsToken },
       readiness: {
         database: () => checkDatabase(db),
         redis: async () => {
@@ -96,7 +99,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   );
   const server = createServer(router);
   const socket = attachGraphQLWebSocket(server, yoga, config, (error) => log.error({ err: error }, 'GraphQL operation failed'));
-  const scheduler = createSyncScheduler({ db, config, clusters: services.clusters, log, lock: syncLock, onProgress: (e) => {
+  const scheduler = createSyncScheduler({ db, config, clusters: services.clusters, log, lock: syncLock, observer: metrics.observer, onProgress: (e) => {
       pubsub.publish('syncProgress', e);
       // A chunk that ended has committed its jobs.
       if (e.chunkStatus && e.jobsStored > 0) pubsub.publish('ledgerChanged', { reason: 'sync' });
@@ -120,6 +123,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
       return { port: (server.address() as AddressInfo).port };
     },
     async stop() {
+      metrics.close();
       await scheduler.stop();
       await socket.close();
       await new Promise<void>((resolve) => {

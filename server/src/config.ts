@@ -47,6 +47,8 @@ export interface Config {
     rolesFromSlurm: { path: string; timeoutMs: number } | null;
   };
   webHandlerPath: string | null;
+  /** Bearer credential Prometheus scrapes /metrics with (staff sessions need none). */
+  metricsToken: string | null;
   /** The center's IANA time zone: calendar days and months of usage series unless a query names another. */
   timeZone: string;
   /** Most rows one usage series answers. */
@@ -88,6 +90,13 @@ export interface ClusterConfig {
 }
 
 export class ConfigError extends Error {}
+
+function metricsTokenOf(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  // A scrape credential guessable in a few tries would expose the server's figures to anyone.
+  if (value.trim().length < 16) throw new ConfigError(`METRICS_TOKEN must be at least 16 characters (got ${value.trim().length}); e.g. openssl rand -hex 24`);
+  return value.trim();
+}
 
 /** A database URL: a SQLite file (`file:`, relative to `cwd`) or a PostgreSQL server (`postgres://`, `postgresql://`). */
 export function parseDatabaseUrl(databaseUrl: string, cwd: string, name = 'DATABASE_URL'): { databaseUrl: string; databaseFile: string | null } {
@@ -356,5 +365,6 @@ export function loadConfig(env: Env = process.env): Config {
       introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
     },
     webHandlerPath: env.WEB_HANDLER === '' ? null : path.resolve(cwd, env.WEB_HANDLER ?? path.join(repoRoot, 'web/build/handler.js')),
+    metricsToken: metricsTokenOf(env.METRICS_TOKEN),
   };
 }

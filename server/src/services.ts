@@ -11,6 +11,7 @@ import { badInput, DomainError } from './errors.ts';
 import { latestSync, type SyncCluster, syncJobs } from './jobs/sync.ts';
 import { inProcessSyncLock, type SyncLock } from './jobs/sync-lock.ts';
 import { progressEvents } from './jobs/sync-progress.ts';
+import type { Observer } from './observe.ts';
 import type { Credential, LedgerChange, PubSub } from './pubsub.ts';
 import { type SeriesQuery, usageSeries } from './rollups/series.ts';
 import { sourcesFromConfig } from './slurm/cascade.ts';
@@ -24,6 +25,7 @@ export interface ServiceDeps {
   pubsub: PubSub;
   /** The scheduler's lock, so an admin's run and a scheduled round (on any replica) never overlap. */
   syncLock?: SyncLock;
+  observer?: Observer;
 }
 
 function sourcesOf(cluster: ClusterConfig) {
@@ -53,7 +55,7 @@ function sourcesOf(cluster: ClusterConfig) {
  * call. Each binds the database and publishes its events after its transaction has committed,
  * so subscribers never see a change that was rolled back.
  */
-export function createServices({ db, config, pubsub, syncLock = inProcessSyncLock() }: ServiceDeps) {
+export function createServices({ db, config, pubsub, syncLock = inProcessSyncLock(), observer }: ServiceDeps) {
   const clusters: SyncCluster[] = config.clusters.map((c) => ({ name: c.name, sources: sourcesOf(c), timeoutMs: c.sources.timeoutMs }));
   /** The clusters a sync asks for: the one named, or all of them. */
   const pick = (name?: string | null) => {
@@ -93,16 +95,19 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
       async create(username: string, cutoff: Date, meta: RequestMeta) {
         const r = await createReceipt(db, username, cutoff, meta, new Date(), config.auth.defaultTier);
         ledgerChanged('receipt');
+        observer?.receipts?.('created', 1);
         return (await findReceipt(db, r.id))!;
       },
       async markPaid(id: number, meta: RequestMeta) {
         await markReceiptPaid(db, id, meta);
         ledgerChanged('receipt');
+        observer?.receipts?.('paid', 1);
         return (await findReceipt(db, id))!;
       },
       async markManyPaid(ids: readonly number[], meta: RequestMeta) {
         await markReceiptsPaid(db, ids, meta);
         ledgerChanged('receipt');
+        observer?.receipts?.('paid', ids.length);
         return Promise.all(ids.map(async (id) => (await findReceipt(db, id))!));
       },
     },
@@ -163,10 +168,12 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
       const progress = progressEvents(req, (e) => pubsub.publish('syncProgress', e));
       try {
         runs.push(await syncJobs(db, c.sources, req, meta, c.timeoutMs, progress, config.auth.defaultTier));
+        observer?.syncRun?.(runs[runs.length - 1]);
       } catch (error) {
         if (!(error instanceof DomainError && error.code === 'SLURM_UNAVAILABLE')) throw error;
         firstError ??= error;
         runs.push(await db.syncRun.findFirstOrThrow({ where: { cluster: c.name, trigger: 'admin' }, orderBy: { id: 'desc' } }));
+        observer?.syncRun?.(runs[runs.length - 1]);
       }
     }
     if (firstError && runs.every((r) => r.status === 'failed')) throw firstError;

@@ -10,6 +10,13 @@ export interface RetryOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** Who hears of each conflict: a transaction run again, or given up on with RETRY_LATER (the metrics count them). */
+const retryObservers = new Set<(outcome: 'retried' | 'gave_up') => void>();
+export function observeRetries(observer: (outcome: 'retried' | 'gave_up') => void): () => void {
+  retryObservers.add(observer);
+  return () => void retryObservers.delete(observer);
+}
+
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -27,8 +34,10 @@ export async function retryOnConflict<T>(run: () => Promise<T>, options: RetryOp
     } catch (error) {
       if (!dialect.isBusy(error)) throw error;
       if (attempt >= attempts || now() - started >= deadlineMs) {
+        for (const observe of retryObservers) observe('gave_up');
         throw new DomainError('RETRY_LATER', 'the database is busy with other writes; nothing was changed, try again in a moment', {}, { cause: error });
       }
+      for (const observe of retryObservers) observe('retried');
       // jittered, so processes that collided do not collide again in step
       await sleep(Math.min(20 * 2 ** attempt, 250) * (0.5 + Math.random() / 2));
     }

@@ -41,6 +41,8 @@ export interface GraphQLDeps {
   config: Config;
   log: Logger;
   resolveSession: SessionResolver;
+  /** Counts and times operations (/metrics). */
+  metricsPlugin?: Plugin;
 }
 
 /**
@@ -48,7 +50,7 @@ export interface GraphQLDeps {
  * and the subscription lifetime. HTTP and SSE are served by yoga itself; the WebSocket server
  * runs the same `getEnveloped` (graphql/ws.ts), so every plugin here applies there too.
  */
-export function createGraphQL({ deps, config, log, resolveSession }: GraphQLDeps) {
+export function createGraphQL({ deps, config, log, resolveSession, metricsPlugin }: GraphQLDeps) {
   const maskError = createMaskError((error) => log.error({ err: error }, 'GraphQL operation failed'));
   return createYoga<ServerContext, Context>({
     schema,
@@ -69,6 +71,7 @@ export function createGraphQL({ deps, config, log, resolveSession }: GraphQLDeps
       error: (...a) => log.error(a.map(String).join(' ')),
     },
     plugins: [
+      ...(metricsPlugin ? [metricsPlugin] : []),
       useCsrfHeader(),
       useBearerToken(resolveSession),
       ...limitPlugins(config.graphql),

@@ -8,6 +8,7 @@ import { checkDatabase, type Db } from '../db/client.ts';
 import type { GraphQLServer } from '../graphql/yoga.ts';
 import { appendSetCookie, ensureCsrfCookie, securityHeaders } from './csrf.ts';
 import { handleExport } from './exports.ts';
+import { hasMetricsToken, type Metrics, serveMetrics } from './metrics.ts';
 import { sendError, sendIfDomainError } from './respond.ts';
 import { INVALID_TOKEN_CHALLENGE, INVALID_TOKEN_MESSAGE, type SessionResolver } from './session.ts';
 import { headersOf, sendJson, viaHttps } from './util.ts';
@@ -25,6 +26,7 @@ export interface RouterDeps {
   formula: (req: IncomingMessage, res: ServerResponse, url: URL, viewer: SessionViewer | null) => Promise<void>;
   /** What /readyz asks, by name: each resolves (optionally with a note) when its part can serve, or throws why not. */
   readiness?: Record<string, () => Promise<string | void>>;
+  metrics?: { metrics: Metrics; token: string | null };
 }
 
 /** Every readiness check at once, each answered "ok", its note, or "failed: why". */
@@ -53,7 +55,7 @@ export async function loadWebHandler(config: Config): Promise<NodeHandler | null
  * anything else is logged and answered INTERNAL. A bearer token that is not valid answers 401
  * with its challenge on every route that looks at the viewer, as on /graphql (graphql/bearer.ts).
  */
-export function createRouter({ db, config, log, yoga, resolveSession, auth, formula, readiness }: RouterDeps, webHandler: NodeHandler | null) {
+export function createRouter({ db, config, log, yoga, resolveSession, auth, formula, readiness, metrics }: RouterDeps, webHandler: NodeHandler | null) {
   const secureFor = (req: IncomingMessage) => config.cookieSecure || viaHttps(req, config.trustProxy);
   return async (req: ViewerRequest, res: ServerResponse) => {
     const started = performance.now();
@@ -63,6 +65,9 @@ export function createRouter({ db, config, log, yoga, resolveSession, auth, form
     securityHeaders(res, secureFor(req));
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      metrics?.metrics.watch(req, res, url.pathname);
+      // Prometheus' own credential, before the session: its bearer is not one of the app's API tokens.
+      if (url.pathname === '/metrics' && metrics && hasMetricsToken(req, metrics.token)) return await serveMetrics(res, metrics.metrics, 'token');
       if (url.pathname === '/graphql') return await yoga(req, res);
       if (url.pathname === '/healthz') {
         await checkDatabase(db);
@@ -85,6 +90,7 @@ export function createRouter({ db, config, log, yoga, resolveSession, auth, form
       if (session.setCookie) appendSetCookie(res, session.setCookie);
       req.csrfToken = ensureCsrfCookie(req, res, secureFor(req));
       if (url.pathname === '/formula' && (req.method === 'GET' || req.method === 'POST')) return await formula(req, res, url, viewer);
+      if (url.pathname === '/metrics' && metrics && req.method === 'GET') return await serveMetrics(res, metrics.metrics, viewer);
       if (await handleExport(db, req, res, url, viewer, config.auth.defaultTier)) return;
       if (url.pathname === '/auth/login' && req.method === 'POST') return await auth.login(req, res);
       if (url.pathname === '/auth/logout' && req.method === 'POST') return await auth.logout(req, res, viewer);

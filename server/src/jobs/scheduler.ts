@@ -3,6 +3,7 @@ import { pruneThrottle } from '../auth/throttle.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { nextWindow, type SyncCluster, syncJobs } from './sync.ts';
+import type { Observer } from '../observe.ts';
 import { inProcessSyncLock, type SyncLock } from './sync-lock.ts';
 import { progressEvents, type SyncProgressEvent } from './sync-progress.ts';
 
@@ -16,6 +17,7 @@ export interface SchedulerDeps {
   lock?: SyncLock;
   /** Each run's progress, chunk by chunk (staff can watch it: the syncProgress subscription). */
   onProgress?: (e: SyncProgressEvent) => void;
+  observer?: Observer;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface SchedulerDeps {
  * own watermark, so one cluster's failure is its own (its run records it) and the next still runs; housekeeping
  * (stale throttle rows, dead sessions) rides on the same timer.
  */
-export function createSyncScheduler({ db, config, clusters, log, now = () => new Date(), onProgress, lock = inProcessSyncLock() }: SchedulerDeps) {
+export function createSyncScheduler({ db, config, clusters, log, now = () => new Date(), onProgress, lock = inProcessSyncLock(), observer }: SchedulerDeps) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
 
@@ -40,6 +42,7 @@ export function createSyncScheduler({ db, config, clusters, log, now = () => new
       }
       if (!lease) {
         log.info({ trigger }, 'another replica is syncing: round skipped');
+        observer?.syncLockBusy?.();
         running = null;
         return;
       }
@@ -58,7 +61,11 @@ export function createSyncScheduler({ db, config, clusters, log, now = () => new
               config.auth.defaultTier,
             );
             log.info({ cluster: cluster.name, source: run.source, jobs: run.jobCount }, 'jobs synced');
+            observer?.syncRun?.(run);
           } catch (error) {
+            // The failed run is recorded (syncJobs wrote it before throwing): report it as it stands.
+            const failed = await db.syncRun.findFirst({ where: { cluster: cluster.name }, orderBy: { id: 'desc' } }).catch(() => null);
+            if (failed) observer?.syncRun?.(failed);
             log.warn({ cluster: cluster.name, err: error instanceof Error ? error.message : error }, 'job sync failed');
           }
         }
