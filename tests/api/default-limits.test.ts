@@ -2,7 +2,7 @@ import { type DocumentNode, type FragmentDefinitionNode, Kind, type OperationDef
 import { operationCost } from '../../server/src/graphql/cost.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as operations from '../../web/src/lib/graphql/generated/graphql.ts';
-import { startTestApp, type TestApp } from './harness.ts';
+import { onPostgres, startTestApp, type TestApp } from './harness.ts';
 
 /**
  * The default limits against the demo data: an abusive request is refused cheaply, the heaviest
@@ -96,6 +96,10 @@ describe('the default limits on the demo data', () => {
     expect(accepted!.heapMB).toBeLessThan(50);
   });
 
+  // node-postgres hands over each row as an object of its own before the adapter maps it, which costs this request a
+  // few MB more than SQLite's.
+  const pageHeapMB = onPostgres ? 64 : 50;
+
   it('counts a page size given by a variable: 30 aliases of 1,000 jobs are refused, the most accepted stay cheap', async () => {
     const page = (i: number) =>
       `a${i}: jobs(first: $first) { edges { node { key jobId user name state end cpus gpus memMiB receiptId cost { cpuHours gpuHours memGBHours cost } } } totals { jobs cost } }`;
@@ -109,7 +113,7 @@ describe('the default limits on the demo data', () => {
     expect(accepted!.body.errors).toBeUndefined();
     expect(accepted!.body.data.a0.edges.length).toBeGreaterThan(400);
     expect(accepted!.cpuMs).toBeLessThan(1000);
-    expect(accepted!.heapMB).toBeLessThan(50);
+    expect(accepted!.heapMB).toBeLessThan(pageHeapMB);
   });
 
   it('lets every operation of the web app through', async () => {
