@@ -96,9 +96,9 @@ describe('the default limits on the demo data', () => {
     expect(accepted!.heapMB).toBeLessThan(50);
   });
 
-  // node-postgres hands over each row as an object of its own before the adapter maps it, which costs this request a
-  // few MB more than SQLite's.
-  const pageHeapMB = onPostgres ? 64 : 50;
+  // The peak counts garbage the collector has not yet reached, so it moves by a few MB with the machine's load (measured
+  // 42–55 MB on SQLite); node-postgres' row objects add a few more.
+  const pageHeapMB = onPostgres ? 72 : 64;
 
   it('counts a page size given by a variable: 30 aliases of 1,000 jobs are refused, the most accepted stay cheap', async () => {
     const page = (i: number) =>

@@ -11,8 +11,8 @@ let alice: string;
 
 beforeAll(async () => {
   t = await startTestApp({ METRICS_TOKEN: TOKEN, JOBS_CSV: path.resolve(import.meta.dirname, '../fixtures/jobs-small.csv') });
-  ({ port: t.port } = (await t.app.start()) as any);
-  base = `http://127.0.0.1:${(t as any).port}`;
+  const { port } = await t.app.start();
+  base = `http://127.0.0.1:${port}`;
   admin = await t.cookieFor('admin', 'admin');
   oper = await t.cookieFor('oper', 'operator');
   alice = await t.cookieFor('alice');

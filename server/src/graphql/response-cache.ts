@@ -16,28 +16,51 @@ const CACHED_FIELDS = new Set(['usageSeries', 'usage', 'jobs', 'myJobs']);
 /** A safety net for a change that never reaches the pub/sub, such as `pnpm cli sync` in another process. */
 const DEFAULT_TTL_MS = 60_000;
 const MAX_ENTRIES = 2000;
+/**
+ * Memory bounds, as the JSON text of the answers: a dashboard's series or a page of jobs is tens of kilobytes, while an
+ * export-sized answer (thousands of jobs) would hold megabytes for a request that is rarely repeated.
+ */
+const MAX_ENTRY_BYTES = 256 * 1024;
+const MAX_BYTES = 32 * 1024 * 1024;
 
 /**
  * Entries until the ledger changes, then none: any change to jobs, rates, tiers or receipts can move any cost or
  * total, so the whole cache is dropped instead of guessing which entries a change reaches. Oldest first out.
  */
-export function createLedgerCache(maxEntries = MAX_ENTRIES) {
-  const entries = new Map<string, { result: ExecutionResult; expires: number }>();
+export function createLedgerCache(maxEntries = MAX_ENTRIES, maxBytes = MAX_BYTES, maxEntryBytes = MAX_ENTRY_BYTES) {
+  const entries = new Map<string, { result: ExecutionResult; expires: number; bytes: number }>();
+  let bytes = 0;
+  const drop = (key: string) => {
+    const entry = entries.get(key);
+    if (!entry) return;
+    bytes -= entry.bytes;
+    entries.delete(key);
+  };
   const cache: Cache & { clear(): void; readonly size: number } = {
     get(key) {
       const hit = entries.get(key);
       if (!hit) return undefined;
       if (hit.expires > Date.now()) return hit.result as ExecutionResult<Record<string, unknown>>;
-      entries.delete(key);
+      drop(key);
       return undefined;
     },
     set(key, result, _entities, ttl) {
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-      entries.set(key, { result, expires: Date.now() + ttl });
+      const size = JSON.stringify(result).length;
+      if (size > maxEntryBytes) return;
+      drop(key);
+      while (entries.size > 0 && (entries.size >= maxEntries || bytes + size > maxBytes)) drop(entries.keys().next().value!);
+      entries.set(key, { result, expires: Date.now() + ttl, bytes: size });
+      bytes += size;
     },
     // A mutation's answer names what it changed; the services publish `ledgerChanged` too, so clearing is enough.
-    invalidate: () => entries.clear(),
-    clear: () => entries.clear(),
+    invalidate: () => {
+      entries.clear();
+      bytes = 0;
+    },
+    clear: () => {
+      entries.clear();
+      bytes = 0;
+    },
     get size() {
       return entries.size;
     },
