@@ -16,6 +16,10 @@ export const builder = new SchemaBuilder<{
     admin: boolean;
     /** the viewer is this user, or staff */
     ownerOf: string;
+    /** the viewer coordinates this Slurm account (or an admin named them its PI), or staff */
+    managerOf: string;
+    /** the viewer coordinates this Slurm account (or an admin named them its PI); staff or not */
+    coordinatorOf: string;
   };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
@@ -34,6 +38,9 @@ export const builder = new SchemaBuilder<{
         staff: rank >= ROLE_RANK.operator,
         admin: rank >= ROLE_RANK.admin,
         ownerOf: (username: string) => rank >= ROLE_RANK.operator || (rank >= 0 && ctx.viewer?.username === username),
+        managerOf: async (account: string) =>
+          rank >= ROLE_RANK.operator || (rank >= 0 && (await ctx.loaders.managedAccounts.load(ctx.viewer!.username)).includes(account)),
+        coordinatorOf: async (account: string) => rank >= 0 && (await ctx.loaders.managedAccounts.load(ctx.viewer!.username)).includes(account),
       };
     },
     unauthorizedError: (_parent, ctx) =>

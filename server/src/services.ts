@@ -1,8 +1,11 @@
+import { accountMembers, applyAssociations, findAccount, listAccounts, memberAccounts, setAccountPricingTier, setPrincipalInvestigator } from './accounts/store.ts';
+import type { AssociationSnapshot } from './accounts/membership.ts';
+import { associationsFromConfig } from './accounts/source.ts';
 import { type AuditFilter, auditEntries, verifyAuditChain, type RequestMeta } from './audit/recorder.ts';
 import { invalidateSession, hashToken, type SessionViewer } from './auth/sessions.ts';
 import { createApiToken, credentialAlive, listApiTokens, revokeApiToken } from './auth/tokens.ts';
 import { findReceipt, listReceipts, type ReceiptListFilter, receiptItems, receiptTotals } from './billing/receipt-store.ts';
-import { createReceipt, markReceiptPaid, markReceiptsPaid } from './billing/receipts.ts';
+import { createReceipt, markReceiptPaid, markReceiptsPaid, type ReceiptOwner } from './billing/receipts.ts';
 import { getRate, previewRate, rateHistory, type RateUpdate, updateRate } from './billing/rates.ts';
 import { recordAudit } from './audit/recorder.ts';
 import type { ClusterConfig, Config } from './config.ts';
@@ -26,6 +29,8 @@ export interface ServiceDeps {
   /** The scheduler's lock, so an admin's run and a scheduled round (on any replica) never overlap. */
   syncLock?: SyncLock;
   observer?: Observer;
+  /** Where the accounts sync reads Slurm's accounts and associations (by default the first cluster's sacctmgr or slurmrestd). */
+  associations?: () => Promise<AssociationSnapshot>;
 }
 
 function sourcesOf(cluster: ClusterConfig) {
@@ -55,7 +60,7 @@ function sourcesOf(cluster: ClusterConfig) {
  * call. Each binds the database and publishes its events after its transaction has committed,
  * so subscribers never see a change that was rolled back.
  */
-export function createServices({ db, config, pubsub, syncLock = inProcessSyncLock(), observer }: ServiceDeps) {
+export function createServices({ db, config, pubsub, syncLock = inProcessSyncLock(), observer, associations }: ServiceDeps) {
   const clusters: SyncCluster[] = config.clusters.map((c) => ({ name: c.name, sources: sourcesOf(c), timeoutMs: c.sources.timeoutMs }));
   /** The clusters a sync asks for: the one named, or all of them. */
   const pick = (name?: string | null) => {
@@ -90,10 +95,10 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
     receipts: {
       find: (id: number) => findReceipt(db, id),
       list: (filter: ReceiptListFilter) => listReceipts(db, filter),
-      totals: (filter: Pick<ReceiptListFilter, 'userId' | 'username' | 'status'>) => receiptTotals(db, filter),
+      totals: (filter: Pick<ReceiptListFilter, 'userId' | 'username' | 'status' | 'account'>) => receiptTotals(db, filter),
       items: (receiptId: number, first: number, afterId?: number | null) => receiptItems(db, receiptId, first, afterId),
-      async create(username: string, cutoff: Date, meta: RequestMeta) {
-        const r = await createReceipt(db, username, cutoff, meta, new Date(), config.auth.defaultTier);
+      async create(owner: ReceiptOwner, cutoff: Date, meta: RequestMeta) {
+        const r = await createReceipt(db, owner, cutoff, meta, { defaultTier: config.auth.defaultTier });
         ledgerChanged('receipt');
         observer?.receipts?.('created', 1);
         return (await findReceipt(db, r.id))!;
@@ -110,6 +115,19 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
         observer?.receipts?.('paid', ids.length);
         return Promise.all(ids.map(async (id) => (await findReceipt(db, id))!));
       },
+    },
+    accounts: {
+      list: (names: readonly string[] | null, search?: string | null) => listAccounts(db, names, search),
+      find: (name: string) => findAccount(db, name),
+      members: (account: string, history: boolean) => accountMembers(db, account, history),
+      memberOf: (username: string) => memberAccounts(db, username),
+      async sync(meta: RequestMeta) {
+        const read = associations ?? associationsFromConfig(config);
+        const snapshot = await read();
+        return applyAssociations(db, snapshot, meta);
+      },
+      setPi: (account: string, username: string, on: boolean, meta: RequestMeta) => setPrincipalInvestigator(db, account, username, on, meta),
+      setTier: (account: string, tier: string | null, meta: RequestMeta) => changed('tier', setAccountPricingTier(db, account, tier, meta, config.auth.defaultTier)),
     },
     users: {
       list: (filter: UserFilter, first: number, after?: string | null) => listUsers(db, filter, first, after, config.auth.defaultTier),

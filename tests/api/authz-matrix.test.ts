@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../server/src/auth/tokens.ts';
 import { systemMeta } from '../../server/src/audit/recorder.ts';
 import { createReceipt } from '../../server/src/billing/receipts.ts';
+import { applyAssociations } from '../../server/src/accounts/store.ts';
 import { createContext } from '../../server/src/context.ts';
 import { schema } from '../../server/src/schema/index.ts';
 import { startTestApp, type TestApp } from './harness.ts';
@@ -30,6 +31,8 @@ const tableFile = path.resolve(import.meta.dirname, 'authz-matrix.json');
 
 interface Target {
   user: string;
+  /** A Slurm account: the user coordinates their own one, not the other */
+  account: string;
   receiptId: number;
   revokableTokenId: number;
 }
@@ -86,6 +89,17 @@ const ROOT: Record<string, Op> = {
   'Mutation.createApiToken': () => ({ query: 'mutation { createApiToken(name: "matrix") { apiToken { id } } }' }),
   'Mutation.setUserTier': () => ({ query: 'mutation { setUserTier(input: { username: "bob", tier: gov }) { usersChanged } }' }),
   'Mutation.setAccountTier': () => ({ query: 'mutation { setAccountTier(input: { account: "chemistry", tier: gov }) { usersChanged } }' }),
+  'Query.accounts': () => ({ query: '{ accounts { name } }' }),
+  'Query.myAccounts': () => ({ query: '{ myAccounts { name } }' }),
+  'Query.account': (_s, x) => ({ query: 'query($a: String!) { account(name: $a) { name } }', variables: { a: x.account } }),
+  'Mutation.syncAccounts': () => ({ query: 'mutation { syncAccounts { accounts } }' }),
+  // A cut-off before every job: allowed callers get NOTHING_TO_BILL, which changes nothing.
+  'Mutation.createAccountReceipt': (_s, x) => ({
+    query: 'mutation($a: String!) { createAccountReceipt(input: { account: $a, cutoff: "2000-01-01T00:00:00Z" }) { id } }',
+    variables: { a: x.account },
+  }),
+  'Mutation.setAccountPi': () => ({ query: 'mutation { setAccountPi(input: { account: "chemistry", username: "bob", pi: false }) { name } }' }),
+  'Mutation.setAccountPricingTier': () => ({ query: 'mutation { setAccountPricingTier(input: { account: "chemistry", tier: null }) { name } }' }),
   'Mutation.revokeApiToken': (_s, x) => ({ query: 'mutation($id: Int!) { revokeApiToken(id: $id) { id } }', variables: { id: x.revokableTokenId } }),
 };
 
@@ -124,6 +138,9 @@ const REACH: Record<string, Op> = {
   ReceiptTotals: (s) => ({ query: `{ myReceiptTotals { ${s} } }` }),
   TierChange: (s) => ({ query: `{ tierChangePreview(input: { username: "bob", tier: gov }) { ${s} } }` }),
   TierMove: (s) => ({ query: `{ tierChangePreview(input: { username: "bob", tier: gov }) { users { ${s} } } }` }),
+  Account: (s, x) => ({ query: `query($a: String!) { account(name: $a) { ${s} } }`, variables: { a: x.account } }),
+  AccountMember: (s, x) => ({ query: `query($a: String!) { account(name: $a) { members { ${s} } } }`, variables: { a: x.account } }),
+  AccountsSync: (s) => ({ query: `mutation { syncAccounts { ${s} } }` }),
   CreatedApiToken: (s) => ({ query: `mutation { createApiToken(name: "matrix-reach") { ${s} } }` }),
 };
 
@@ -174,8 +191,22 @@ beforeAll(async () => {
   const v = (name: string) => ({ id: users[name].id, username: name, role: users[name].role as 'user', tier: 'mu' as const });
   const receiptOf = async (name: string) => (await createReceipt(t.app.db, name, new Date('2026-11-25T00:00:00Z'), systemMeta(name))).id;
   const tokenOf = async (name: string) => (await createApiToken(t.app.db, v(name), 'revokable', null, systemMeta(name))).apiToken.id;
-  targets.own = { user: 'alice', receiptId: await receiptOf('alice'), revokableTokenId: await tokenOf('alice') };
-  targets.other = { user: 'bob', receiptId: await receiptOf('bob'), revokableTokenId: await tokenOf('bob') };
+  await applyAssociations(
+    t.app.db,
+    {
+      accounts: [
+        { name: 'physics', description: null, organization: null, parent: null, coordinators: ['alice'] },
+        { name: 'chemistry', description: null, organization: null, parent: null, coordinators: [] },
+      ],
+      associations: [
+        { cluster: 'test', account: 'physics', user: 'alice', parentAccount: null, partition: null },
+        { cluster: 'test', account: 'chemistry', user: 'bob', parentAccount: null, partition: null },
+      ],
+    },
+    systemMeta('test'),
+  );
+  targets.own = { user: 'alice', account: 'physics', receiptId: await receiptOf('alice'), revokableTokenId: await tokenOf('alice') };
+  targets.other = { user: 'bob', account: 'chemistry', receiptId: await receiptOf('bob'), revokableTokenId: await tokenOf('bob') };
   auth.token = { authorization: `Bearer ${(await createApiToken(t.app.db, v('alice'), 'analyst', null, systemMeta('alice'))).token}` };
   Object.assign(viewers, { anonymous: null, user_own: v('alice'), user_other: v('alice'), operator: v('oper'), admin: v('admin'), token: v('alice') });
 });

@@ -10,7 +10,7 @@ export type AuditEvent =
   | { action: 'auth.lockout.start' | 'auth.lockout.active' | 'auth.lockout.end'; target: string; extra?: Record<string, unknown> }
   | { action: 'auth.logout'; target: string }
   | { action: 'rates.update'; target: string; extra: { old: unknown; new: unknown } }
-  | { action: 'receipt.create'; target: string; extra: { items: number; /** exact, as text: satang can pass 2^53 */ totalSatang: string; cutoff: string } }
+  | { action: 'receipt.create'; target: string; extra: { items: number; /** exact, as text: satang can pass 2^53 */ totalSatang: string; cutoff: string; account?: string; invoiceNumber?: string } }
   | { action: 'receipt.paid'; target: string; extra?: Record<string, unknown> }
   | { action: 'jobs.sync'; target: string; extra: Record<string, unknown> }
   | {
@@ -19,7 +19,12 @@ export type AuditEvent =
       /** `account` when the change was made for a whole Slurm account; satang as exact text. */
       extra: { old: string; new: string; account?: string; unbilledJobs: number; unbilledSatangBefore: string; unbilledSatangAfter: string };
     }
-  | { action: 'token.create' | 'token.revoke'; target: string; extra?: Record<string, unknown> };
+  | { action: 'token.create' | 'token.revoke'; target: string; extra?: Record<string, unknown> }
+  | { action: 'accounts.sync'; target: string; extra: { accounts: number; added: number; removed: number; membersOpened: number; membersClosed: number } }
+  | { action: 'account.pi.add' | 'account.pi.remove'; target: string; extra: { user: string } }
+  | { action: 'account.tier.update'; target: string; extra: { old: string | null; new: string | null } }
+  | { action: 'budget.set' | 'budget.delete'; target: string; extra: Record<string, unknown> }
+  | { action: 'budget.alert'; target: string; extra: { budgetId: number; periodStart: string; threshold: number; spentSatang: string; deliveries: unknown } };
 
 export interface RequestMeta {
   actor: string | null;

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { type AuditFilter, auditWhere, checkAuditFilter } from '../audit/recorder.ts';
 import type { Db } from '../db/client.ts';
+import { accountTiers } from '../accounts/store.ts';
 import { costOfUnits } from '@hpc-accounting/pricing/cost';
 import { formatSatang } from '@hpc-accounting/pricing/money';
 import { jobWhere, type UsageFilter } from './usage.ts';
@@ -54,10 +55,10 @@ export async function receiptCsv(db: Db, id: number) {
   const receipt = await db.receipt.findUniqueOrThrow({ where: { id }, include: { user: true, items: { orderBy: [{ end: 'asc' }, { id: 'asc' }] } } });
   const header = ['receipt', 'user', 'tier', 'job key', 'job id', 'job name', 'account', 'partition', 'state', 'end (UTC)', 'elapsed (s)', 'CPU-hours', 'GPU-hours', 'memory GB-hours', 'THB per CPU-hour', 'THB per GPU-hour', 'THB per GB-hour', 'cost (THB)'];
   const rows: unknown[][] = receipt.items.map((i) => [
-    receipt.id, receipt.user.username, receipt.tier, i.billingKey, i.jobId, i.jobName ?? '', i.account ?? '', i.partition ?? '', i.state, iso(i.end), i.elapsedSeconds,
+    receipt.id, receipt.user?.username ?? '', receipt.tier, i.billingKey, i.jobId, i.jobName ?? '', i.account ?? '', i.partition ?? '', i.state, iso(i.end), i.elapsedSeconds,
     hours(i.cpuHours), hours(i.gpuHours), hours(i.memGBHours), i.cpuPerHour, i.gpuPerHour, i.memGBPerHour, formatSatang(i.costSatang),
   ]);
-  rows.push([receipt.id, receipt.user.username, receipt.tier, 'TOTAL', '', '', '', '', receipt.status, iso(receipt.cutoff), '', '', '', '', '', '', '', formatSatang(receipt.totalSatang)]);
+  rows.push([receipt.id, receipt.user?.username ?? '', receipt.tier, 'TOTAL', '', '', '', '', receipt.status, iso(receipt.cutoff), '', '', '', '', '', '', '', formatSatang(receipt.totalSatang)]);
   return { receipt, csv: toCsv(header, rows) };
 }
 
@@ -73,10 +74,11 @@ export async function usageCsv(db: Db, filter: UsageFilter, defaultTier = 'mu') 
     db.rate.findMany(),
   ]);
   const tierOf = new Map(users.map((u) => [u.username, u.tier]));
+  const accountTier = await accountTiers(db, [...new Set(jobs.map((j) => j.account).filter((a): a is string => a !== null))]);
   const rateOf = new Map(rates.map((r) => [r.tier, r]));
   const header = ['job key', 'job id', 'user', 'tier', 'job name', 'account', 'partition', 'state', 'start (UTC)', 'end (UTC)', 'elapsed (s)', 'CPUs', 'GPUs', 'memory (MiB)', 'CPU-hours', 'GPU-hours', 'memory GB-hours', 'cost (THB)', 'receipt'];
   const rows = jobs.map((j) => {
-    const tier = tierOf.get(j.user) ?? defaultTier;
+    const tier = (j.account ? accountTier.get(j.account) : undefined) ?? tierOf.get(j.user) ?? defaultTier;
     // A billed job costs what its receipt charged; the rest is priced at the current rate.
     const c = costOfUnits(j, j.elapsedSeconds, j.receiptItem ?? rateOf.get(tier)!);
     return [j.key, j.jobId, j.user, tier, j.name ?? '', j.account ?? '', j.partition ?? '', j.state, iso(j.start), iso(j.end), j.elapsedSeconds, j.cpus, j.gpus, j.memMiB,
@@ -94,7 +96,7 @@ export async function paidCsv(db: Db) {
   const header = ['receipt', 'user', 'tier', 'cut-off (UTC)', 'created (UTC)', 'created by', 'jobs', 'total (THB)', 'paid (UTC)', 'paid by'];
   return toCsv(
     header,
-    receipts.map((r) => [r.id, r.user.username, r.tier, iso(r.cutoff), iso(r.createdAt), r.createdBy, r._count.items, formatSatang(r.totalSatang), iso(r.paidAt), r.paidBy ?? '']),
+    receipts.map((r) => [r.id, r.user?.username ?? `account ${r.account}`, r.tier, iso(r.cutoff), iso(r.createdAt), r.createdBy, r._count.items, formatSatang(r.totalSatang), iso(r.paidAt), r.paidBy ?? '']),
   );
 }
 

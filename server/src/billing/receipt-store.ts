@@ -22,6 +22,8 @@ export interface ReceiptOrder {
 export interface ReceiptListFilter {
   userId?: number;
   username?: string | null;
+  /** Receipts of this Slurm account (made for the account as a whole) */
+  account?: string | null;
   status?: 'pending' | 'paid' | null;
   /** Newest first: receipts with an id below this one. */
   beforeId?: number | null;
@@ -68,6 +70,7 @@ export const listReceipts = (db: Db, f: ReceiptListFilter) => {
   return db.receipt.findMany({
     where: {
       userId: f.userId,
+      account: f.account ?? undefined,
       status: f.status ?? undefined,
       user: f.username ? { username: f.username } : undefined,
       id: f.beforeId ? { lt: f.beforeId } : undefined,
@@ -80,9 +83,9 @@ export const listReceipts = (db: Db, f: ReceiptListFilter) => {
 };
 
 /** How many receipts of the filter there are, and their total in satang. */
-export async function receiptTotals(db: Db, f: Pick<ReceiptListFilter, 'userId' | 'username' | 'status'>) {
+export async function receiptTotals(db: Db, f: Pick<ReceiptListFilter, 'userId' | 'username' | 'status' | 'account'>) {
   const { _count, _sum } = await db.receipt.aggregate({
-    where: { userId: f.userId, status: f.status ?? undefined, user: f.username ? { username: f.username } : undefined },
+    where: { userId: f.userId, account: f.account ?? undefined, status: f.status ?? undefined, user: f.username ? { username: f.username } : undefined },
     _count: { _all: true },
     _sum: { totalSatang: true },
   });
@@ -99,3 +102,17 @@ export const receiptItems = (db: Db, receiptId: number, first: number, afterId?:
     orderBy: { id: 'asc' },
     take: first,
   });
+
+/**
+ * Whether a viewer may read a receipt: staff any, a user their own and those of the Slurm accounts they coordinate
+ * (or are PI of).
+ */
+export async function mayReadReceipt(
+  viewer: { id: number; role: string; username: string },
+  receipt: { userId: number | null; account: string | null },
+  managedAccounts: () => Promise<readonly string[]>,
+) {
+  if (viewer.role !== 'user') return true;
+  if (receipt.userId === viewer.id) return true;
+  return receipt.account !== null && (await managedAccounts()).includes(receipt.account);
+}

@@ -5,6 +5,7 @@ import { DomainError } from '../errors.ts';
 import { rebuildRollups, slotsOf } from '../rollups/store.ts';
 import { costOfUnits } from '@hpc-accounting/pricing/cost';
 import { jobWhere } from './usage.ts';
+import { accountTiers } from '../accounts/store.ts';
 
 /** What a receipt operation refuses with: a DomainError of one of these codes. */
 export type ReceiptErrorCode = 'BAD_INPUT' | 'NOT_FOUND' | 'ALREADY_BILLED' | 'ALREADY_PAID' | 'NOTHING_TO_BILL' | 'RETRY_LATER';
@@ -19,32 +20,63 @@ export class ReceiptError extends DomainError {
   }
 }
 
+/** Whose jobs a receipt bills: one user's, or every member's jobs in one Slurm account. */
+export type ReceiptOwner = { username: string } | { account: string };
+
+export interface ReceiptOptions {
+  now?: Date;
+  defaultTier?: string;
+  /** The invoice number of the new receipt, taken inside its transaction (so a rolled-back receipt uses none). */
+  invoiceNumber?: (tx: Tx, createdAt: Date) => Promise<string | null>;
+}
+
 /**
- * Bills the owner's finished, unbilled jobs that ended before the cut-off, at the rate in force
- * now. The receipt, its items and the audit entry are one transaction; the UNIQUE billing key
- * makes a concurrent receipt that reaches the same job fail as a whole, leaving nothing behind.
- * A transaction that collides with another process's write is run again, and then finds those
- * jobs billed (NOTHING_TO_BILL, or a receipt of the rest); one that keeps colliding answers RETRY_LATER.
+ * Bills the owner's finished, unbilled jobs that ended before the cut-off, each at the rate in force now for its tier
+ * (its account's when an admin set one, else its user's). The receipt, its items and the audit entry are one
+ * transaction; the UNIQUE billing key makes a concurrent receipt that reaches the same job (whether made for the user
+ * or for the account) fail as a whole, leaving nothing behind. A transaction that collides with another process's
+ * write is run again, and then finds those jobs billed (NOTHING_TO_BILL, or a receipt of the rest); one that keeps
+ * colliding answers RETRY_LATER.
  */
-export async function createReceipt(db: Db, username: string, cutoff: Date, meta: RequestMeta, now = new Date(), defaultTier = 'mu') {
+export async function createReceipt(db: Db, owner: ReceiptOwner | string, cutoff: Date, meta: RequestMeta, opts: ReceiptOptions = {}) {
+  const { now = new Date(), defaultTier = 'mu' } = opts;
+  const who: ReceiptOwner = typeof owner === 'string' ? { username: owner } : owner;
   if (Number.isNaN(cutoff.getTime())) throw new ReceiptError('BAD_INPUT', 'the cut-off is not a valid date');
   if (cutoff.getTime() > now.getTime()) {
     throw new ReceiptError('BAD_INPUT', `the cut-off ${cutoff.toISOString()} is in the future; only finished usage can be billed`);
   }
   try {
     return await db.$transaction(async (tx) => {
-      const user = await tx.user.findUnique({ where: { username } });
-      if (!user) throw new ReceiptError('NOT_FOUND', `no user named "${username}"`);
-      const rate = await tx.rate.findUnique({ where: { tier: user.tier } });
-      if (!rate) throw new ReceiptError('NOT_FOUND', `no rate is set for tier "${user.tier}"`);
+      let userId: number | null = null;
+      let ownTier: string;
+      let label: string;
+      if ('username' in who) {
+        const user = await tx.user.findUnique({ where: { username: who.username } });
+        if (!user) throw new ReceiptError('NOT_FOUND', `no user named "${who.username}"`);
+        userId = user.id;
+        ownTier = user.tier;
+        label = who.username;
+      } else {
+        const account = await tx.slurmAccount.findUnique({ where: { name: who.account } });
+        if (!account) throw new ReceiptError('NOT_FOUND', `no Slurm account "${who.account}"`);
+        ownTier = account.tier ?? defaultTier;
+        label = `account ${who.account}`;
+      }
       const jobs = await tx.jobRecord.findMany({
         // A job with an end time has finished: the sources leave `end` empty while a job runs.
-        where: jobWhere({ user: username, endedBefore: cutoff, billed: false }),
+        where: jobWhere({ ...('username' in who ? { user: who.username } : { account: who.account }), endedBefore: cutoff, billed: false }),
         orderBy: [{ end: 'asc' }, { key: 'asc' }],
       });
-      if (jobs.length === 0) throw new ReceiptError('NOTHING_TO_BILL', `no unbilled finished jobs of ${username} ended before ${cutoff.toISOString()}`);
+      if (jobs.length === 0) throw new ReceiptError('NOTHING_TO_BILL', `no unbilled finished jobs of ${label} ended before ${cutoff.toISOString()}`);
 
+      const accountTier = await accountTiers(tx, [...new Set(jobs.map((j) => j.account).filter((a): a is string => a !== null))]);
+      const userTier = 'account' in who ? await userTiers(tx, [...new Set(jobs.map((j) => j.user))], defaultTier) : null;
+      const tierOfJob = (j: (typeof jobs)[number]) => (j.account ? accountTier.get(j.account) : undefined) ?? userTier?.get(j.user) ?? ownTier;
+      const rates = new Map((await tx.rate.findMany()).map((r) => [r.tier, r]));
       const items = jobs.map((j) => {
+        const tier = tierOfJob(j);
+        const rate = rates.get(tier);
+        if (!rate) throw new ReceiptError('NOT_FOUND', `no rate is set for tier "${tier}"`);
         const c = costOfUnits(j, j.elapsedSeconds, rate);
         return {
           billingKey: j.key,
@@ -67,15 +99,35 @@ export async function createReceipt(db: Db, username: string, cutoff: Date, meta
       });
       // An invoice's total is the sum of its lines, each already rounded to the satang.
       const totalSatang = items.reduce((sum, i) => sum + i.costSatang, 0n);
+      const invoiceNumber = opts.invoiceNumber ? await opts.invoiceNumber(tx, now) : null;
       const receipt = await tx.receipt.create({
-        data: { userId: user.id, tier: user.tier, cutoff, createdBy: meta.actor ?? username, totalSatang },
+        data: {
+          userId,
+          account: 'account' in who ? who.account : null,
+          tier: ownTier,
+          cutoff,
+          createdAt: now,
+          createdBy: meta.actor ?? label,
+          totalSatang,
+          invoiceNumber,
+        },
       });
       await tx.receiptItem.createMany({ data: items.map((i) => ({ ...i, receiptId: receipt.id })) });
       // The billed jobs move to the billed side of the rollups, at the cost the receipt charged.
       await rebuildRollups(tx, defaultTier, { slots: slotsOf(jobs.map((j) => j.end)) });
       await recordAudit(
         tx,
-        { action: 'receipt.create', target: String(receipt.id), extra: { items: items.length, totalSatang: totalSatang.toString(), cutoff: cutoff.toISOString() } },
+        {
+          action: 'receipt.create',
+          target: String(receipt.id),
+          extra: {
+            items: items.length,
+            totalSatang: totalSatang.toString(),
+            cutoff: cutoff.toISOString(),
+            ...('account' in who ? { account: who.account } : {}),
+            ...(invoiceNumber ? { invoiceNumber } : {}),
+          },
+        },
         meta,
       );
       return receipt;
@@ -86,6 +138,13 @@ export async function createReceipt(db: Db, username: string, cutoff: Date, meta
     }
     throw error;
   }
+}
+
+/** Each user's tier (someone without a row at the default). */
+async function userTiers(tx: Tx, names: readonly string[], defaultTier: string) {
+  const rows = await tx.user.findMany({ where: { username: { in: [...names] } }, select: { username: true, tier: true } });
+  const tiers = new Map(rows.map((r) => [r.username, r.tier]));
+  return new Map(names.map((n) => [n, tiers.get(n) ?? defaultTier]));
 }
 
 /** The most receipts one markReceiptsPaid marks: one transaction, one audit entry each. */

@@ -102,8 +102,11 @@ export const splitSum = (name: string, expr: Prisma.Sql) =>
 export const joinSplit = (row: Record<string, unknown>, name: string) =>
   BigInt((row[`${name}_hi`] as number | bigint | null) ?? 0) * SPLIT + BigInt((row[`${name}_lo`] as number | bigint | null) ?? 0);
 
-/** The tier a job is priced at: its owner's, or the one someone Slurm knows but who never logged in would get. */
-export const tierSql = (defaultTier: string) => Prisma.sql`COALESCE(u."tier", ${defaultTier})`;
+/**
+ * The tier a job is priced at: its Slurm account's when an admin set one, else its owner's, or the one someone Slurm
+ * knows but who never logged in would get. Reads `acct` and `u`, which pricedJobs joins.
+ */
+export const tierSql = (defaultTier: string) => Prisma.sql`COALESCE(acct."tier", u."tier", ${defaultTier})`;
 
 /** Pricing other than the ledger's now, for a preview of a change: other rates, or every job's owner on one tier. */
 export interface WhatIf {
@@ -167,6 +170,7 @@ export async function pricedJobs(
           COALESCE(CAST(j."cpus" AS ${int()}) * 1024 * r."rc" + CAST(j."gpus" AS ${int()}) * 1024 * r."rg" + CAST(j."memMiB" AS ${int()}) * r."rm", 0) AS "U"${inner}
         FROM ${source}
         LEFT JOIN "User" u ON u."username" = j."user"
+        LEFT JOIN "SlurmAccount" acct ON acct."name" = j."account"
         LEFT JOIN "ReceiptItem" ri ON ri."billingKey" = j."key"
         LEFT JOIN "rates" r ON r."tier" = ${tier}
         WHERE ${where}

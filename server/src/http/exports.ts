@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionViewer } from '../auth/sessions.ts';
 import { auditCsv, paidCsv, receiptCsv, usageCsv } from '../billing/export.ts';
 import type { Db } from '../db/client.ts';
+import { managedAccounts } from '../accounts/store.ts';
+import { mayReadReceipt } from '../billing/receipt-store.ts';
 import { parseInstant } from '../time.ts';
 import { sendError } from './respond.ts';
 
@@ -33,9 +35,11 @@ export async function handleExport(
   const receiptMatch = /^\/export\/receipts\/(\d+)\.csv$/.exec(url.pathname);
   if (receiptMatch) {
     const id = Number(receiptMatch[1]);
-    const owner = await db.receipt.findUnique({ where: { id }, select: { userId: true } });
+    const owner = await db.receipt.findUnique({ where: { id }, select: { userId: true, account: true } });
     if (!owner) return sendError(res, 'NOT_FOUND', `no receipt ${id}`), true;
-    if (!staff && owner.userId !== viewer.id) return sendError(res, 'FORBIDDEN', 'This receipt belongs to someone else'), true;
+    if (!(await mayReadReceipt(viewer, owner, () => managedAccounts(db, viewer.username)))) {
+      return sendError(res, 'FORBIDDEN', 'This receipt belongs to someone else'), true;
+    }
     const { csv } = await receiptCsv(db, id);
     return sendCsv(res, `receipt-${id}.csv`, csv), true;
   }
@@ -44,8 +48,12 @@ export async function handleExport(
     return sendCsv(res, `usage-${viewer.username}.csv`, await usageCsv(db, { user: viewer.username, endedBefore }, defaultTier)), true;
   }
   if (url.pathname === '/export/usage.csv') {
-    if (!staff) return sendError(res, 'FORBIDDEN', "Only staff export everyone's usage"), true;
     const p = url.searchParams;
+    const account = p.get('account');
+    // A coordinator (or PI) exports their account's usage, as the `jobs` query lets them read it.
+    if (!staff && !(account && (await managedAccounts(db, viewer.username)).includes(account))) {
+      return sendError(res, 'FORBIDDEN', "Only staff export everyone's usage"), true;
+    }
     const csv = await usageCsv(db, {
       user: p.get('user') || undefined,
       account: p.get('account') || undefined,

@@ -232,7 +232,7 @@ describe('upsertJobs on a real SQLite ledger', () => {
     await db.user.create({ data: { username: 'alice' } });
     const finished = { ...running, state: 'COMPLETED', end: utc('2026-07-29T07:00:00') };
     await upsertJobs(db, [finished], 'sacct');
-    const receipt = await createReceipt(db, 'alice', utc('2026-08-01T00:00:00'), systemMeta('test'), utc('2026-08-02T00:00:00'));
+    const receipt = await createReceipt(db, 'alice', utc('2026-08-01T00:00:00'), systemMeta('test'), { now: utc('2026-08-02T00:00:00') });
     await upsertJobs(db, [{ ...finished, totalCpuSeconds: 12 }], 'sacct');
     const job = await db.jobRecord.findUniqueOrThrow({ where: { key: 'c1:1001' }, include: { receiptItem: true } });
     expect(job.totalCpuSeconds).toBe(12);

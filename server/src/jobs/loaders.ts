@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import { notFound } from '../errors.ts';
 import { usageFromRollups } from '../rollups/totals.ts';
 import type { JobRecordRow } from './ledger.ts';
+import { accountTiers, managedAccounts } from '../accounts/store.ts';
 import { EMPTY_BUCKET, type JobOrder, listJobs, type UsageFilter, type UsageGroup, usageBuckets, usageTotals } from '../billing/usage.ts';
 
 /**
@@ -55,6 +56,13 @@ export function createLoaders(db: Db, defaultTier = 'mu') {
       const rows = await rates.load('all');
       return tiers.map((t) => rows.find((r) => r.tier === t) ?? new Error(`no rate for tier ${t}`));
     }),
+    /** The pricing tier an admin set on a Slurm account (null: its members' own). */
+    accountTierOf: new DataLoader(async (names: readonly string[]) => {
+      const tiers = await accountTiers(db, names);
+      return names.map((n) => tiers.get(n) ?? null);
+    }),
+    /** The Slurm accounts a user coordinates or is PI of: whose jobs and usage they may see and bill. */
+    managedAccounts: new DataLoader(async (usernames: readonly string[]) => Promise.all(usernames.map((u) => managedAccounts(db, u)))),
     /** A user's tier; someone known only to Slurm is billed at the default tier. */
     tierOf: new DataLoader(async (usernames: readonly string[]) => {
       const rows = await db.user.findMany({ where: { username: { in: [...usernames] } }, select: { username: true, tier: true } });
@@ -63,14 +71,14 @@ export function createLoaders(db: Db, defaultTier = 'mu') {
   };
   return {
     ...loaders,
-    /** A job's cost: as its receipt billed it, else at the current rate of its owner's tier. */
+    /** A job's cost: as its receipt billed it, else at the current rate of its account's tier or its owner's. */
     jobCost: new DataLoader<JobRecordRow, CostBreakdown, string>(
       (jobs) =>
         Promise.all(
           jobs.map(async (job) => {
             const billed = await loaders.receiptItemOfJob.load(job.key);
             if (billed) return costOfUnits(job, job.elapsedSeconds, billed);
-            const tier = await loaders.tierOf.load(job.user);
+            const tier = (job.account ? await loaders.accountTierOf.load(job.account) : null) ?? (await loaders.tierOf.load(job.user));
             const rate = await loaders.rate.load(tier).catch(() => null);
             return rate ? costOfUnits(job, job.elapsedSeconds, rate) : notFound(`no rate is set for tier "${tier}"`);
           }),

@@ -32,7 +32,7 @@ export const ROLLUP_SUMS = Prisma.sql`SUM(r."jobs") AS "jobs",
 const COLUMNS = ['bucket', 'cluster', 'user', 'account', 'partition', 'state', 'tier', 'billed', 'jobs', 'elapsedSec', 'cpuSec', 'gpuSec', 'memMiBSec', 'costSatang', 'cpuCostSatang', 'gpuCostSatang'];
 
 /** Which rollup rows to compute again: some quarter hours, the unbilled jobs of one tier (a rate changed), or all. */
-export type RollupScope = { slots: Array<[string, string]> } | { unbilledOfTier: string } | { users: string[] } | 'all';
+export type RollupScope = { slots: Array<[string, string]> } | { unbilledOfTier: string } | { users: string[] } | { accounts: string[] } | 'all';
 
 /**
  * Recomputes rollup rows from the jobs, inside the caller's transaction: whatever changed there
@@ -58,6 +58,11 @@ export async function rebuildRollups(tx: Tx | Db, defaultTier: string, scope: Ro
     if (scope.users.length === 0) return;
     rows = Prisma.sql`r."user" IN ${dialect.valuesOf(scope.users)}`;
     where = Prisma.sql`j."end" IS NOT NULL AND j."user" IN ${dialect.valuesOf(scope.users)}`;
+  } else if ('accounts' in scope) {
+    // An account whose tier was set or cleared: its jobs are priced at the new tier.
+    if (scope.accounts.length === 0) return;
+    rows = Prisma.sql`r."account" IN ${dialect.valuesOf(scope.accounts)}`;
+    where = Prisma.sql`j."end" IS NOT NULL AND j."account" IN ${dialect.valuesOf(scope.accounts)}`;
   } else {
     rows = Prisma.sql`r."tier" = ${scope.unbilledOfTier} AND NOT r."billed"`;
     where = Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND ${tier} = ${scope.unbilledOfTier}`;

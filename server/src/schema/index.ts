@@ -11,5 +11,6 @@ import './audit.ts';
 import './token.ts';
 import './users.ts';
 import './rate-change.ts';
+import './account.ts';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

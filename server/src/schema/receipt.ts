@@ -1,6 +1,6 @@
 import { builder } from '../builder.ts';
 import { formatSatang } from '@hpc-accounting/pricing/money';
-import { RECEIPT_SORTS, type ReceiptItemRow, type ReceiptRow } from '../billing/receipt-store.ts';
+import { mayReadReceipt, RECEIPT_SORTS, type ReceiptItemRow, type ReceiptRow } from '../billing/receipt-store.ts';
 import { MAX_RECEIPTS_PAID } from '../billing/receipts.ts';
 import type { rateHistory } from '../billing/rates.ts';
 import { DomainError, notFound } from '../errors.ts';
@@ -34,10 +34,12 @@ const ReceiptItemRef = builder.objectRef<ReceiptItemRow>('ReceiptItem').implemen
 });
 
 export const ReceiptRef = builder.objectRef<ReceiptRow>('Receipt').implement({
-  description: 'Unbilled jobs of one user up to a cut-off, priced at the rate in force when it was made',
+  description: 'Unbilled jobs of one user, or of one Slurm account’s members, up to a cut-off, priced at the rates in force when it was made',
   fields: (t) => ({
     id: t.exposeInt('id'),
-    user: t.string({ resolve: (r) => r.user.username }),
+    user: t.string({ nullable: true, description: 'The user billed; null on a receipt of a Slurm account', resolve: (r) => r.user?.username ?? null }),
+    account: t.exposeString('account', { nullable: true, description: 'The Slurm account billed: all its members’ jobs' }),
+    invoiceNumber: t.exposeString('invoiceNumber', { nullable: true, description: 'Its number on the printed invoice' }),
     tier: t.field({ type: TierEnum, resolve: (r) => r.tier as 'mu' }),
     cutoff: t.field({ type: 'DateTime', resolve: (r) => r.cutoff }),
     createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
@@ -115,7 +117,9 @@ builder.queryField('receipt', (t) =>
       const receipt = await ctx.services.receipts.find(id);
       if (!receipt) throw notFound(`no receipt ${id}`);
       const viewer = ctx.viewer!;
-      if (viewer.role === 'user' && receipt.userId !== viewer.id) throw new DomainError('FORBIDDEN', 'This receipt belongs to someone else');
+      if (!(await mayReadReceipt(viewer, receipt, () => ctx.loaders.managedAccounts.load(viewer.username)))) {
+        throw new DomainError('FORBIDDEN', 'This receipt belongs to someone else');
+      }
       return receipt;
     },
   }),
@@ -126,9 +130,9 @@ builder.queryField('receipts', (t) =>
     type: [ReceiptRef],
     authScopes: { staff: true },
     description: "Everyone's receipts, newest first unless ordered",
-    args: { status: t.arg({ type: ReceiptStatusEnum }), user: t.arg.string(), ...listArgs(t) },
-    resolve: (_root, { status, user, first, beforeId, orderBy, offset }, ctx) =>
-      ctx.services.receipts.list({ status, username: user, first: pageSize('first', first, 100, 500), beforeId, order: orderBy, offset }),
+    args: { status: t.arg({ type: ReceiptStatusEnum }), user: t.arg.string(), account: t.arg.string({ description: 'Receipts made for this Slurm account' }), ...listArgs(t) },
+    resolve: (_root, { status, user, account, first, beforeId, orderBy, offset }, ctx) =>
+      ctx.services.receipts.list({ status, username: user, account, first: pageSize('first', first, 100, 500), beforeId, order: orderBy, offset }),
   }),
 );
 
@@ -154,7 +158,7 @@ builder.mutationField('createReceipt', (t) =>
     authScopes: { loggedIn: true },
     description: "Bill the viewer's finished, unbilled jobs up to the cut-off",
     args: { input: t.arg({ type: CreateReceiptInput, required: true }) },
-    resolve: (_root, { input }, ctx) => ctx.services.receipts.create(ctx.viewer!.username, input.cutoff, ctx.meta),
+    resolve: (_root, { input }, ctx) => ctx.services.receipts.create({ username: ctx.viewer!.username }, input.cutoff, ctx.meta),
   }),
 );
 

@@ -109,7 +109,7 @@ builder.queryField('usageSeries', (t) =>
     type: [SeriesRowRef],
     authScopes: { loggedIn: true },
     description:
-      'Usage of finished jobs (by end time) per calendar bucket, sorted by time: a user sees their own jobs only, staff everyone’s. ' +
+      'Usage of finished jobs (by end time) per calendar bucket, sorted by time: a user sees their own jobs (and a whole Slurm account’s when the filter names one they coordinate), staff everyone’s. ' +
       'Buckets cover the window whole: the first holds `from`, the last the instant before `to`.',
     extensions: { cost: LEDGER_SCAN_COST },
     args: {
@@ -128,7 +128,8 @@ builder.queryField('usageSeries', (t) =>
     resolve: async (_root, args, ctx) => {
       const viewer = ctx.viewer!;
       const filter = { ...(args.filter ?? {}) };
-      if (viewer.role === 'user') {
+      const manages = filter.account ? (await ctx.loaders.managedAccounts.load(viewer.username)).includes(filter.account) : false;
+      if (viewer.role === 'user' && !manages) {
         if (filter.user && filter.user !== viewer.username) throw new DomainError('FORBIDDEN', 'You can only see your own usage');
         filter.user = viewer.username;
       }

@@ -109,9 +109,18 @@ const JobOrderInput = builder.inputType('JobOrder', {
   }),
 });
 
-/** A filter without a user is everyone's usage: staff only. A user may ask only for their own. */
-const scopeOf = (filter: { user?: string | null } | null | undefined) =>
-  filter?.user ? { ownerOf: filter.user } : { staff: true };
+/**
+ * A filter without a user or account is everyone's usage: staff only. A user may ask for their own, and for a Slurm
+ * account's they coordinate (or are PI of).
+ */
+const scopeOf = (filter: { user?: string | null; account?: string | null } | null | undefined) =>
+  filter?.user && filter.account
+    ? { $any: { ownerOf: filter.user, managerOf: filter.account } }
+    : filter?.user
+      ? { ownerOf: filter.user }
+      : filter?.account
+        ? { managerOf: filter.account }
+        : { staff: true };
 
 builder.queryField('jobs', (t) =>
   t.field({

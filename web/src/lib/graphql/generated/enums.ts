@@ -1,3 +1,13 @@
+export const AccountMemberRole = {
+  /** A coordinator of the account in Slurm: sees and bills its jobs */
+  coordinator: 'coordinator',
+  /** Has an association with the account in Slurm */
+  member: 'member',
+  /** Named the account’s principal investigator by an admin: sees and bills its jobs */
+  pi: 'pi'
+} as const;
+
+export type AccountMemberRole = typeof AccountMemberRole[keyof typeof AccountMemberRole];
 /** The `extensions.code` of every error this API answers with */
 export const ErrorCode = {
   ALREADY_BILLED: 'ALREADY_BILLED',

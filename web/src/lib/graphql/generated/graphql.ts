@@ -221,7 +221,7 @@ export type RateHistoryQueryVariables = Exact<{
 
 export type RateHistoryQuery = { rateHistory: Array<{ id: number, tier: Tier, changedAt: string, changedBy: string, cpuPerHour: string, gpuPerHour: string, memGBPerHour: string, oldCpuPerHour: string | null, oldGpuPerHour: string | null, oldMemGBPerHour: string | null }> };
 
-export type ReceiptFieldsFragment = { id: number, user: string, tier: Tier, createdAt: string, cutoff: string, itemCount: number, total: string, status: ReceiptStatus, paidAt: string | null, paidBy: string | null, viewerCanMarkPaid: boolean };
+export type ReceiptFieldsFragment = { id: number, user: string | null, tier: Tier, createdAt: string, cutoff: string, itemCount: number, total: string, status: ReceiptStatus, paidAt: string | null, paidBy: string | null, viewerCanMarkPaid: boolean };
 
 export type MyReceiptsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -230,7 +230,7 @@ export type MyReceiptsQueryVariables = Exact<{
 }>;
 
 
-export type MyReceiptsQuery = { myReceipts: Array<{ id: number, user: string, tier: Tier, createdAt: string, cutoff: string, itemCount: number, total: string, status: ReceiptStatus, paidAt: string | null, paidBy: string | null, viewerCanMarkPaid: boolean }>, all: { count: number }, pending: { count: number, total: string } };
+export type MyReceiptsQuery = { myReceipts: Array<{ id: number, user: string | null, tier: Tier, createdAt: string, cutoff: string, itemCount: number, total: string, status: ReceiptStatus, paidAt: string | null, paidBy: string | null, viewerCanMarkPaid: boolean }>, all: { count: number }, pending: { count: number, total: string } };
 
 export type ReceiptsQueryVariables = Exact<{
   status?: ReceiptStatus | null | undefined;
@@ -241,14 +241,14 @@ export type ReceiptsQueryVariables = Exact<{
 }>;
 
 
-export type ReceiptsQuery = { receipts: Array<{ id: number, user: string, tier: Tier, createdAt: string, cutoff: string, itemCount: number, total: string, status: ReceiptStatus, paidAt: string | null, paidBy: string | null, viewerCanMarkPaid: boolean }>, receiptTotals: { count: number, total: string } };
+export type ReceiptsQuery = { receipts: Array<{ id: number, user: string | null, tier: Tier, createdAt: string, cutoff: string, itemCount: number, total: string, status: ReceiptStatus, paidAt: string | null, paidBy: string | null, viewerCanMarkPaid: boolean }>, receiptTotals: { count: number, total: string } };
 
 export type ReceiptQueryVariables = Exact<{
   id: number;
 }>;
 
 
-export type ReceiptQuery = { receipt: { createdBy: string, csvUrl: string, id: number, user: string, tier: Tier, createdAt: string, cutoff: string, itemCount: number, total: string, status: ReceiptStatus, paidAt: string | null, paidBy: string | null, viewerCanMarkPaid: boolean, items: Array<{ billingKey: string, cluster: string, jobId: string, jobName: string | null, account: string | null, partition: string | null, state: string, end: string | null, elapsedSeconds: number, cpuHours: number, gpuHours: number, memGBHours: number, cpuPerHour: string, gpuPerHour: string, memGBPerHour: string, cost: string }> } };
+export type ReceiptQuery = { receipt: { createdBy: string, csvUrl: string, id: number, user: string | null, tier: Tier, createdAt: string, cutoff: string, itemCount: number, total: string, status: ReceiptStatus, paidAt: string | null, paidBy: string | null, viewerCanMarkPaid: boolean, items: Array<{ billingKey: string, cluster: string, jobId: string, jobName: string | null, account: string | null, partition: string | null, state: string, end: string | null, elapsedSeconds: number, cpuHours: number, gpuHours: number, memGBHours: number, cpuPerHour: string, gpuPerHour: string, memGBPerHour: string, cost: string }> } };
 
 export type CreateReceiptMutationVariables = Exact<{
   input: CreateReceiptInput;
