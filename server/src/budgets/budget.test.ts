@@ -129,8 +129,9 @@ describe('crossedThresholds', () => {
     expect(crossedThresholds({ limitSatang: limit, spentBeforeSatang: 0n, spentAfterSatang: limit, thresholds: [100] })).toEqual([100]);
   });
 
-  it('refuses a limit of nothing', () => {
+  it('refuses a limit of nothing and thresholds that are not whole percents', () => {
     expect(() => crossedThresholds({ limitSatang: 0n, spentBeforeSatang: 0n, spentAfterSatang: 1n, thresholds })).toThrow(/more than 0/);
+    expect(() => crossedThresholds({ limitSatang, spentBeforeSatang: 0n, spentAfterSatang: 1n, thresholds: [12.5] })).toThrow(/whole percent/);
   });
 });
 

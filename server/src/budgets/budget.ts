@@ -148,6 +148,9 @@ export interface CrossingInput {
 export function crossedThresholds(input: CrossingInput): number[] {
   const { limitSatang, spentBeforeSatang, spentAfterSatang, thresholds, alreadySent = [] } = input;
   checkLimit(limitSatang);
+  for (const t of thresholds) {
+    if (!Number.isInteger(t) || t < 1) throw new BudgetError(`alert threshold ${t} must be a whole percent (see parseThresholds)`);
+  }
   const sent = new Set(alreadySent);
   return [...new Set(thresholds)]
     .sort((a, b) => a - b)

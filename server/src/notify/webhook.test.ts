@@ -107,6 +107,14 @@ describe('sendWebhook to a real receiver', () => {
     expect(waits).toEqual([]);
   });
 
+  it('does not follow or retry a redirect, which would send the signed body elsewhere', async () => {
+    const elsewhere = await receiver(SECRET);
+    const r = await receiver(SECRET, (_, res) => res.writeHead(307, { location: elsewhere.url }).end());
+    const { sleep } = recordedSleep();
+    expect(await sendWebhook({ url: r.url, secret: SECRET, event: 'e', payload: {}, sleep })).toMatchObject({ delivered: false, status: 307, attempts: 1 });
+    expect(elsewhere.received).toHaveLength(0);
+  });
+
   it('gives up after maxAttempts of 5xx', async () => {
     const r = await receiver(SECRET, (_, res) => res.writeHead(500).end());
     const { waits, sleep } = recordedSleep();
