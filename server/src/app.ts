@@ -1,3 +1,4 @@
+import { systemMeta } from './audit/recorder.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -99,7 +100,11 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   );
   const server = createServer(router);
   const socket = attachGraphQLWebSocket(server, yoga, config, (error) => log.error({ err: error }, 'GraphQL operation failed'));
-  const scheduler = createSyncScheduler({ db, config, clusters: services.clusters, log, lock: syncLock, observer: metrics.observer, onProgress: (e) => {
+  const afterSync = async () => {
+    if (config.accounts) await services.accounts.sync(systemMeta('sync'));
+    await services.budgets.check(systemMeta('sync'));
+  };
+  const scheduler = createSyncScheduler({ db, config, clusters: services.clusters, log, lock: syncLock, observer: metrics.observer, afterSync, onProgress: (e) => {
       pubsub.publish('syncProgress', e);
       // A chunk that ended has committed its jobs.
       if (e.chunkStatus && e.jobsStored > 0) pubsub.publish('ledgerChanged', { reason: 'sync' });
@@ -125,6 +130,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
     async stop() {
       metrics.close();
       await scheduler.stop();
+      services.budgets.close();
       await socket.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -49,6 +49,26 @@ export interface Config {
   webHandlerPath: string | null;
   /** Bearer credential Prometheus scrapes /metrics with (staff sessions need none). */
   metricsToken: string | null;
+  /** Where Slurm's accounts, associations and coordinators are read (ACCOUNTS_SOURCE); null: not synced. */
+  accounts: { source: 'sacctmgr'; path: string; timeoutMs: number } | { source: 'restd' } | null;
+  budgets: {
+    /** 1..12: the month budget years and quarters start in (BUDGET_FISCAL_YEAR_START, 1 for the calendar year) */
+    fiscalYearStartMonth: number;
+  };
+  /** Where budget alerts go: a signed JSON webhook, e-mail through SMTP, or both; the language of their text. */
+  alerts: {
+    webhook: { url: string; secret: string } | null;
+    mail: { smtpUrl: string; from: string } | null;
+    locale: 'en' | 'th';
+  };
+  /** What a printed invoice says about the center, how invoices are numbered, and the VAT added. */
+  invoice: {
+    center: { name: string; address: string; taxId: string; phone: string | null; email: string | null };
+    numberPattern: string;
+    /** A percent as decimal text, e.g. "7"; null: no VAT line */
+    vatPercent: string | null;
+    locale: 'en' | 'th';
+  };
   /** The center's IANA time zone: calendar days and months of usage series unless a query names another. */
   timeZone: string;
   /** Most rows one usage series answers. */
@@ -187,6 +207,44 @@ function redis(env: Env): Config['redis'] {
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+function localeOf(env: Env, name: string): 'en' | 'th' {
+  const raw = env[name] || 'th';
+  if (raw !== 'en' && raw !== 'th') throw new ConfigError(`${name} must be th or en, got "${raw}"`);
+  return raw;
+}
+
+function monthOf(env: Env, name: string): number {
+  const month = int(env, name, 1, 1);
+  if (month > 12) throw new ConfigError(`${name} must be a month from 1 to 12 (10: budget years from 1 October), got ${month}`);
+  return month;
+}
+
+function vatOf(raw: string | undefined): string | null {
+  if (!raw || raw === '0') return null;
+  if (!/^\d{1,2}(\.\d{1,2})?$/.test(raw)) throw new ConfigError(`VAT_PERCENT must be a percent such as 7 or 7.5 (0 or unset: no VAT), got "${raw}"`);
+  return raw;
+}
+
+function accountsSource(env: Env): Config['accounts'] {
+  const raw = env.ACCOUNTS_SOURCE || 'none';
+  if (raw === 'none') return null;
+  if (raw === 'sacctmgr') return { source: 'sacctmgr', path: env.SACCTMGR_PATH || 'sacctmgr', timeoutMs: int(env, 'SACCTMGR_TIMEOUT_MS', 10_000, 100) };
+  if (raw === 'restd') return { source: 'restd' };
+  throw new ConfigError(`ACCOUNTS_SOURCE must be sacctmgr, restd or none, got "${raw}"`);
+}
+
+function alerts(env: Env): Config['alerts'] {
+  const url = env.ALERT_WEBHOOK_URL || null;
+  if (url && !/^https?:\/\//.test(url)) throw new ConfigError(`ALERT_WEBHOOK_URL must start with http:// or https://, got "${url}"`);
+  const secret = env.ALERT_WEBHOOK_SECRET || '';
+  if (url && secret.length < 16) throw new ConfigError('ALERT_WEBHOOK_SECRET must be set, at least 16 characters, when ALERT_WEBHOOK_URL is: receivers check the signature with it');
+  const smtpUrl = env.SMTP_URL || null;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got "${redacted(smtpUrl)}"`);
+  const from = env.MAIL_FROM || '';
+  if (smtpUrl && !/^[^\s@]+@[^\s@]+$|<[^\s@]+@[^\s@]+>$/.test(from)) throw new ConfigError(`MAIL_FROM must be the sender's address when SMTP_URL is set, got "${from}"`);
+  return { webhook: url ? { url, secret } : null, mail: smtpUrl ? { smtpUrl, from } : null, locale: localeOf(env, 'ALERT_LOCALE') };
+}
 
 /** The variables that set up the one cluster of an installation without CLUSTERS. */
 const CLUSTER_VARS = [
@@ -366,5 +424,20 @@ export function loadConfig(env: Env = process.env): Config {
     },
     webHandlerPath: env.WEB_HANDLER === '' ? null : path.resolve(cwd, env.WEB_HANDLER ?? path.join(repoRoot, 'web/build/handler.js')),
     metricsToken: metricsTokenOf(env.METRICS_TOKEN),
+    accounts: accountsSource(env),
+    budgets: { fiscalYearStartMonth: monthOf(env, 'BUDGET_FISCAL_YEAR_START') },
+    alerts: alerts(env),
+    invoice: {
+      center: {
+        name: env.CENTER_NAME || 'HPC Center',
+        address: env.CENTER_ADDRESS || '',
+        taxId: env.CENTER_TAX_ID || '',
+        phone: env.CENTER_PHONE || null,
+        email: env.CENTER_EMAIL || null,
+      },
+      numberPattern: env.INVOICE_NUMBER || 'INV-{YYYY}-{SEQ:6}',
+      vatPercent: vatOf(env.VAT_PERCENT),
+      locale: localeOf(env, 'INVOICE_LOCALE'),
+    },
   };
 }

@@ -1,7 +1,9 @@
 import { accountMembers, applyAssociations, findAccount, listAccounts, memberAccounts, setAccountPricingTier, setPrincipalInvestigator } from './accounts/store.ts';
 import type { AssociationSnapshot } from './accounts/membership.ts';
 import { associationsFromConfig } from './accounts/source.ts';
-import { type AuditFilter, auditEntries, verifyAuditChain, type RequestMeta } from './audit/recorder.ts';
+import { alertChannels } from './budgets/channels.ts';
+import { alertsOf, type BudgetInput, type BudgetRow, budgetStatus, budgetsOf, checkBudgets, deleteBudget, setBudget, type SpendReader } from './budgets/store.ts';
+import { type AuditFilter, auditEntries, verifyAuditChain, type RequestMeta, systemMeta } from './audit/recorder.ts';
 import { invalidateSession, hashToken, type SessionViewer } from './auth/sessions.ts';
 import { createApiToken, credentialAlive, listApiTokens, revokeApiToken } from './auth/tokens.ts';
 import { findReceipt, listReceipts, type ReceiptListFilter, receiptItems, receiptTotals } from './billing/receipt-store.ts';
@@ -69,6 +71,34 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
     if (found.length === 0) throw badInput(`no cluster "${name}" is configured (configured: ${clusters.map((c) => c.name).join(', ')})`);
     return found;
   };
+  const channels = alertChannels(config);
+  /** An account's spending in a budget period, per local day of the center's zone, from the rollups. */
+  const spend: SpendReader = async (account, period) => {
+    const rows = await usageSeries(db, {
+      from: period.start,
+      to: period.end,
+      bucket: 'DAY',
+      timeZone: period.timeZone,
+      groupBy: [],
+      filter: { account },
+      fillZeros: false,
+      maxRows: 400,
+    });
+    const daily = rows.map((r) => ({ day: r.time, satang: r.costSatang }));
+    return { totalSatang: daily.reduce((s, d) => s + d.satang, 0n), daily };
+  };
+  const budgets = {
+    list: (account?: string | null) => budgetsOf(db, account),
+    set: (input: BudgetInput, meta: RequestMeta) => setBudget(db, input, meta),
+    delete: (id: number, meta: RequestMeta) => deleteBudget(db, id, meta),
+    alerts: (budgetId: number, periodStart?: Date) => alertsOf(db, budgetId, periodStart),
+    status: (budget: BudgetRow, now = new Date()) =>
+      budgetStatus(budget, spend, { now, timeZone: config.timeZone, fiscalYearStartMonth: config.budgets.fiscalYearStartMonth }),
+    /** Sends the alerts the spending now reaches; called after every sync. */
+    check: (meta: RequestMeta, now = new Date()) =>
+      checkBudgets(db, spend, channels, { now, timeZone: config.timeZone, fiscalYearStartMonth: config.budgets.fiscalYearStartMonth, meta }),
+    close: () => channels.close(),
+  };
   const ledgerChanged = (reason: LedgerChange['reason']) => pubsub.publish('ledgerChanged', { reason });
   /** Publishes once the write has committed, and not when it threw. */
   const changed = async <T>(reason: LedgerChange['reason'], write: Promise<T>) => {
@@ -129,6 +159,7 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
       setPi: (account: string, username: string, on: boolean, meta: RequestMeta) => setPrincipalInvestigator(db, account, username, on, meta),
       setTier: (account: string, tier: string | null, meta: RequestMeta) => changed('tier', setAccountPricingTier(db, account, tier, meta, config.auth.defaultTier)),
     },
+    budgets,
     users: {
       list: (filter: UserFilter, first: number, after?: string | null) => listUsers(db, filter, first, after, config.auth.defaultTier),
       preview: (target: TierTarget, tier: string) => previewTier(db, target, tier, config.auth.defaultTier),
@@ -171,6 +202,7 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
         } finally {
           // A failed run may still have stored the chunks before its failure.
           ledgerChanged('sync');
+          await budgets.check(systemMeta('sync')).catch(() => undefined);
           await lease.release().catch(() => undefined);
         }
       },

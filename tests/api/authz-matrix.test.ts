@@ -89,6 +89,10 @@ const ROOT: Record<string, Op> = {
   'Mutation.createApiToken': () => ({ query: 'mutation { createApiToken(name: "matrix") { apiToken { id } } }' }),
   'Mutation.setUserTier': () => ({ query: 'mutation { setUserTier(input: { username: "bob", tier: gov }) { usersChanged } }' }),
   'Mutation.setAccountTier': () => ({ query: 'mutation { setAccountTier(input: { account: "chemistry", tier: gov }) { usersChanged } }' }),
+  'Query.budgets': () => ({ query: '{ budgets { id } }' }),
+  'Mutation.setBudget': () => ({ query: 'mutation { setBudget(input: { account: "nope", period: month, limit: "1" }) { id } }' }),
+  'Mutation.deleteBudget': () => ({ query: 'mutation { deleteBudget(id: 999999) { id } }' }),
+  'Mutation.checkBudgets': () => ({ query: 'mutation { checkBudgets { threshold } }' }),
   'Query.accounts': () => ({ query: '{ accounts { name } }' }),
   'Query.myAccounts': () => ({ query: '{ myAccounts { name } }' }),
   'Query.account': (_s, x) => ({ query: 'query($a: String!) { account(name: $a) { name } }', variables: { a: x.account } }),
@@ -140,6 +144,12 @@ const REACH: Record<string, Op> = {
   TierMove: (s) => ({ query: `{ tierChangePreview(input: { username: "bob", tier: gov }) { users { ${s} } } }` }),
   Account: (s, x) => ({ query: `query($a: String!) { account(name: $a) { ${s} } }`, variables: { a: x.account } }),
   AccountMember: (s, x) => ({ query: `query($a: String!) { account(name: $a) { members { ${s} } } }`, variables: { a: x.account } }),
+  Budget: (s, x) => ({ query: `query($a: String!) { account(name: $a) { budgets { ${s} } } }`, variables: { a: x.account } }),
+  BudgetStatus: (s, x) => ({ query: `query($a: String!) { account(name: $a) { budgets { current { ${s} } } } }`, variables: { a: x.account } }),
+  BudgetBurnDownPoint: (s, x) => ({ query: `query($a: String!) { account(name: $a) { budgets { current { burnDown { ${s} } } } } }`, variables: { a: x.account } }),
+  BudgetAlert: (s, x) => ({ query: `query($a: String!) { account(name: $a) { budgets { alerts { ${s} } } } }`, variables: { a: x.account } }),
+  AlertDelivery: (s, x) => ({ query: `query($a: String!) { account(name: $a) { budgets { alerts { deliveries { ${s} } } } } }`, variables: { a: x.account } }),
+  SentBudgetAlert: (s) => ({ query: `mutation { checkBudgets { ${s} } }` }),
   AccountsSync: (s) => ({ query: `mutation { syncAccounts { ${s} } }` }),
   CreatedApiToken: (s) => ({ query: `mutation { createApiToken(name: "matrix-reach") { ${s} } }` }),
 };
@@ -205,6 +215,10 @@ beforeAll(async () => {
     },
     systemMeta('test'),
   );
+  for (const account of ['physics', 'chemistry']) {
+    const budget = await t.app.db.budget.create({ data: { account, period: 'year', limitSatang: 100_000n, createdBy: 'admin', notifyEmails: 'pi@example.org' } });
+    await t.app.db.budgetAlert.create({ data: { budgetId: budget.id, periodStart: new Date('2026-01-01T00:00:00Z'), threshold: 50, spentSatang: 50_000n, deliveries: '[{"channel":"email","delivered":true}]' } });
+  }
   targets.own = { user: 'alice', account: 'physics', receiptId: await receiptOf('alice'), revokableTokenId: await tokenOf('alice') };
   targets.other = { user: 'bob', account: 'chemistry', receiptId: await receiptOf('bob'), revokableTokenId: await tokenOf('bob') };
   auth.token = { authorization: `Bearer ${(await createApiToken(t.app.db, v('alice'), 'analyst', null, systemMeta('alice'))).token}` };

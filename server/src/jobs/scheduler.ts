@@ -18,6 +18,8 @@ export interface SchedulerDeps {
   /** Each run's progress, chunk by chunk (staff can watch it: the syncProgress subscription). */
   onProgress?: (e: SyncProgressEvent) => void;
   observer?: Observer;
+  /** What follows every round under the same lease: the accounts from Slurm, then the budget alerts the new jobs reach. */
+  afterSync?: () => Promise<unknown>;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface SchedulerDeps {
  * own watermark, so one cluster's failure is its own (its run records it) and the next still runs; housekeeping
  * (stale throttle rows, dead sessions) rides on the same timer.
  */
-export function createSyncScheduler({ db, config, clusters, log, now = () => new Date(), onProgress, lock = inProcessSyncLock(), observer }: SchedulerDeps) {
+export function createSyncScheduler({ db, config, clusters, log, now = () => new Date(), onProgress, lock = inProcessSyncLock(), observer, afterSync }: SchedulerDeps) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
 
@@ -68,6 +70,9 @@ export function createSyncScheduler({ db, config, clusters, log, now = () => new
             if (failed) observer?.syncRun?.(failed);
             log.warn({ cluster: cluster.name, err: error instanceof Error ? error.message : error }, 'job sync failed');
           }
+        }
+        if (afterSync) {
+          await afterSync().catch((error: unknown) => log.warn({ err: error instanceof Error ? error.message : error }, 'accounts sync or budget alerts failed'));
         }
         await pruneThrottle(db, now(), config.auth.throttle);
         await db.session.deleteMany({ where: { expiresAt: { lt: now() } } });

@@ -1,56 +1,13 @@
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { budgetAlertMessage } from '../budgets/budget.ts';
+import { closeSmtpServers, smtpServer } from '../../../tests/unit-support/smtp.ts';
 import { createMailer, MailConfigError, MailSendError, parseSmtpUrl, type Mailer, type MailerConfig } from './mail.ts';
 
-interface Delivery {
-  mail: ParsedMail;
-  envelopeFrom: string | false;
-  envelopeTo: string[];
-  user: string | undefined;
-  secure: boolean;
-}
-
-const servers: SMTPServer[] = [];
 const mailers: Mailer[] = [];
 afterEach(async () => {
   for (const m of mailers.splice(0)) m.close();
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  await closeSmtpServers();
 });
-
-/** A real SMTP server on a free loopback port that keeps every message it accepts, parsed. */
-async function smtpServer(options: SMTPServerOptions = {}) {
-  const received: Delivery[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    // Without TLS in most tests: the server's built-in certificate is self-signed.
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    ...options,
-    onData(stream, session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push({
-            mail,
-            envelopeFrom: session.envelope.mailFrom && session.envelope.mailFrom.address,
-            envelopeTo: session.envelope.rcptTo.map((r) => r.address),
-            user: session.user as string | undefined,
-            secure: session.secure,
-          });
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  servers.push(server);
-  return { port: (server.server.address() as AddressInfo).port, received };
-}
 
 function mailer(config: Partial<MailerConfig> & { port: number }): Mailer {
   const m = createMailer({ host: '127.0.0.1', secure: false, from: 'HPC Accounting <billing@hpc.example.ac.th>', timeoutMs: 10_000, ...config });
@@ -156,7 +113,7 @@ describe('createMailer against a real SMTP server', () => {
 
   it('reports a server that is not there', async () => {
     const smtp = await smtpServer();
-    await new Promise<void>((resolve) => servers.pop()!.close(() => resolve()));
+    await smtp.close();
     const err = await mailer({ port: smtp.port }).verify().catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'MailSendError', code: 'ESOCKET', permanent: false });
   });

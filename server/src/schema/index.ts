@@ -12,5 +12,6 @@ import './token.ts';
 import './users.ts';
 import './rate-change.ts';
 import './account.ts';
+import './budget.ts';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -8,6 +8,13 @@ export const AccountMemberRole = {
 } as const;
 
 export type AccountMemberRole = typeof AccountMemberRole[keyof typeof AccountMemberRole];
+export const BudgetPeriod = {
+  month: 'month',
+  quarter: 'quarter',
+  year: 'year'
+} as const;
+
+export type BudgetPeriod = typeof BudgetPeriod[keyof typeof BudgetPeriod];
 /** The `extensions.code` of every error this API answers with */
 export const ErrorCode = {
   ALREADY_BILLED: 'ALREADY_BILLED',
