@@ -263,6 +263,7 @@ export interface DocumentLabels {
   itemNo: string;
   description: string;
   quantity: string;
+  unit: string;
   unitPrice: string;
   amount: string;
   subtotal: string;
@@ -289,6 +290,7 @@ const TH: DocumentLabels = {
   itemNo: 'ลำดับ',
   description: 'รายการ',
   quantity: 'จำนวน',
+  unit: 'หน่วย',
   unitPrice: 'ราคาต่อหน่วย',
   amount: 'จำนวนเงิน',
   subtotal: 'รวม',
@@ -315,6 +317,7 @@ const EN: DocumentLabels = {
   itemNo: 'No.',
   description: 'Description',
   quantity: 'Quantity',
+  unit: 'Unit',
   unitPrice: 'Unit price',
   amount: 'Amount',
   subtotal: 'Subtotal',
