@@ -187,4 +187,21 @@ describe('renderInvoicePdf', () => {
     }
     expect(norm(pages.at(-1)!)).toContain(norm(`รวมทั้งสิ้น ${formatBaht(doc.totalSatang)} บาท`));
   });
+
+  it('breaks a word too long for its cell between letters, keeping every mark, and splits a row taller than a page', async () => {
+    const longWord = 'ประมวลผลสมรรถนะสูง'.repeat(6);
+    const tall = Array.from({ length: 60 }, (_, i) => `บรรทัดที่ ${i + 1}`).join('\n');
+    const doc = buildInvoice({
+      ...thai,
+      lines: [
+        { description: longWord, quantity: '1', amountSatang: 100n },
+        { description: tall, quantity: '2', amountSatang: 200n },
+      ],
+    });
+    const { pages, items, text } = await pdfText(await renderInvoicePdf(doc));
+    expect(text).toContain(norm(longWord));
+    expect(pages.length).toBeGreaterThan(1);
+    for (let i = 1; i <= 60; i++) expect(items.filter((item) => item === `บรรทัดที่ ${i}`), `บรรทัดที่ ${i}`).toHaveLength(1);
+    expect(norm(pages[1])).toContain(norm('รายการ จำนวน หน่วย'));
+  });
 });

@@ -166,9 +166,9 @@ class Writer {
   }
 
   /** Wrapped text from the current y; returns its height. */
-  block(text: string, x: number, width: number, style: Style, align: 'left' | 'right' = 'left'): number {
+  block(text: string, x: number, width: number, style: Style): number {
     const lines = this.wrap(text, width, style);
-    lines.forEach((t, i) => this.line(t, x, this.y + i * this.lineHeight(style), style, align, width));
+    lines.forEach((t, i) => this.line(t, x, this.y + i * this.lineHeight(style), style));
     const h = lines.length * this.lineHeight(style);
     this.y += h;
     return h;
@@ -271,41 +271,47 @@ function columnX(i: number): number {
   return LEFT + COLUMNS.slice(0, i).reduce((a, b) => a + b, 0);
 }
 
+const ALIGN = ['center', 'left', 'right', 'right', 'right', 'right'] as const;
+
+/** Cells already wrapped, one list of lines per column, from line `from` for `count` lines. */
+function drawCells(w: Writer, cells: string[][], style: Style, from: number, count: number): void {
+  const lh = w.lineHeight(style);
+  cells.forEach((lines, i) => {
+    lines.slice(from, from + count).forEach((t, j) => {
+      w.line(t, columnX(i) + CELL_PAD, w.y + CELL_PAD + j * lh, style, ALIGN[i], COLUMNS[i] - 2 * CELL_PAD);
+    });
+  });
+}
+
+const wrapCells = (w: Writer, texts: string[], style: Style) => texts.map((t, i) => w.wrap(t, COLUMNS[i] - 2 * CELL_PAD, style));
+
 function tableHead(w: Writer): void {
   const { l } = w;
-  const texts = [l.itemNo, l.description, l.quantity, l.unit, l.unitPrice, l.amount];
-  const cells = texts.map((t, i) => w.wrap(t, COLUMNS[i] - 2 * CELL_PAD, HEAD));
-  const height = Math.max(...cells.map((c) => c.length)) * w.lineHeight(HEAD) + 2 * CELL_PAD;
+  const cells = wrapCells(w, [l.itemNo, l.description, l.quantity, l.unit, l.unitPrice, l.amount], HEAD);
+  const count = Math.max(...cells.map((c) => c.length));
+  const height = count * w.lineHeight(HEAD) + 2 * CELL_PAD;
   w.shade(LEFT, w.y, CONTENT, height);
-  cells.forEach((lines, i) => {
-    const align = i === 0 ? 'center' : i === 1 ? 'left' : 'right';
-    lines.forEach((t, j) => w.line(t, columnX(i) + CELL_PAD, w.y + CELL_PAD + j * w.lineHeight(HEAD), HEAD, align, COLUMNS[i] - 2 * CELL_PAD));
-  });
+  drawCells(w, cells, HEAD, 0, count);
   w.y += height;
   w.rule(w.y, INK);
 }
 
 function table(w: Writer, doc: InvoiceDocument): void {
+  const lh = w.lineHeight(CELL);
   tableHead(w);
   doc.lines.forEach((line, n) => {
     const texts = [String(n + 1), line.description, line.quantity, line.unit ?? '', line.unitPrice ?? '', formatBaht(line.amountSatang)];
-    const cells = texts.map((t, i) => w.wrap(t, COLUMNS[i] - 2 * CELL_PAD, CELL));
-    const lh = w.lineHeight(CELL);
-    const height = Math.max(...cells.map((c) => c.length)) * lh + 2 * CELL_PAD;
-    // A row taller than a page is split across pages rather than drawn past the bottom.
-    let from = 0;
-    const rows = Math.max(...cells.map((c) => c.length));
-    if (w.room(Math.min(height, BOTTOM - MARGIN - 60))) tableHead(w);
-    while (from < rows) {
-      const fit = Math.max(1, Math.min(rows - from, Math.floor((BOTTOM - w.y - 2 * CELL_PAD) / lh)));
-      cells.forEach((lines, i) => {
-        const align = i === 0 ? 'center' : i === 1 ? 'left' : 'right';
-        lines.slice(from, from + fit).forEach((t, j) => w.line(t, columnX(i) + CELL_PAD, w.y + CELL_PAD + j * lh, CELL, align, COLUMNS[i] - 2 * CELL_PAD));
-      });
+    const cells = wrapCells(w, texts, CELL);
+    const count = Math.max(...cells.map((c) => c.length));
+    // A row that fits a page moves whole to the next one; a taller row is split, continuing under a repeated head.
+    if (w.room(Math.min(count * lh + 2 * CELL_PAD, (BOTTOM - MARGIN) / 2))) tableHead(w);
+    for (let from = 0; from < count; ) {
+      const fit = Math.max(1, Math.min(count - from, Math.floor((BOTTOM - w.y - 2 * CELL_PAD) / lh)));
+      drawCells(w, cells, CELL, from, fit);
       w.y += fit * lh + 2 * CELL_PAD;
       w.rule(w.y);
       from += fit;
-      if (from < rows) {
+      if (from < count) {
         w.newPage();
         tableHead(w);
       }
