@@ -1,8 +1,6 @@
 import { badInput } from '../errors.ts';
 import { type DocumentLocale, formatDocumentDate } from './thai-date.ts';
 
-export type { DocumentLocale } from './thai-date.ts';
-
 export type DocumentKind = 'invoice' | 'receipt';
 
 export interface DocumentCenter {
