@@ -1,3 +1,4 @@
+import { parseNumberPattern } from './invoices/numbering.ts';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseList } from './lib/lists.ts';
@@ -211,6 +212,15 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 function localeOf(env: Env, name: string): 'en' | 'th' {
   const raw = env[name] || 'th';
   if (raw !== 'en' && raw !== 'th') throw new ConfigError(`${name} must be th or en, got "${raw}"`);
+  return raw;
+}
+
+function numberPatternOf(raw: string): string {
+  try {
+    parseNumberPattern(raw);
+  } catch (error) {
+    throw new ConfigError(`INVOICE_NUMBER: ${(error as Error).message}`);
+  }
   return raw;
 }
 
@@ -435,7 +445,7 @@ export function loadConfig(env: Env = process.env): Config {
         phone: env.CENTER_PHONE || null,
         email: env.CENTER_EMAIL || null,
       },
-      numberPattern: env.INVOICE_NUMBER || 'INV-{YYYY}-{SEQ:6}',
+      numberPattern: numberPatternOf(env.INVOICE_NUMBER || 'INV-{YYYY}-{SEQ:6}'),
       vatPercent: vatOf(env.VAT_PERCENT),
       locale: localeOf(env, 'INVOICE_LOCALE'),
     },

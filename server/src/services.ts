@@ -2,6 +2,7 @@ import { accountMembers, applyAssociations, findAccount, listAccounts, memberAcc
 import type { AssociationSnapshot } from './accounts/membership.ts';
 import { associationsFromConfig } from './accounts/source.ts';
 import { alertChannels } from './budgets/channels.ts';
+import { nextInvoiceNumber } from './invoices/counter.ts';
 import { alertsOf, type BudgetInput, type BudgetRow, budgetStatus, budgetsOf, checkBudgets, deleteBudget, setBudget, type SpendReader } from './budgets/store.ts';
 import { type AuditFilter, auditEntries, verifyAuditChain, type RequestMeta, systemMeta } from './audit/recorder.ts';
 import { invalidateSession, hashToken, type SessionViewer } from './auth/sessions.ts';
@@ -128,7 +129,10 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
       totals: (filter: Pick<ReceiptListFilter, 'userId' | 'username' | 'status' | 'account'>) => receiptTotals(db, filter),
       items: (receiptId: number, first: number, afterId?: number | null) => receiptItems(db, receiptId, first, afterId),
       async create(owner: ReceiptOwner, cutoff: Date, meta: RequestMeta) {
-        const r = await createReceipt(db, owner, cutoff, meta, { defaultTier: config.auth.defaultTier });
+        const r = await createReceipt(db, owner, cutoff, meta, {
+          defaultTier: config.auth.defaultTier,
+          invoiceNumber: (tx, at) => nextInvoiceNumber(tx, config.invoice.numberPattern, at, config.timeZone),
+        });
         ledgerChanged('receipt');
         observer?.receipts?.('created', 1);
         return (await findReceipt(db, r.id))!;

@@ -116,3 +116,23 @@ export async function mayReadReceipt(
   if (receipt.userId === viewer.id) return true;
   return receipt.account !== null && (await managedAccounts()).includes(receipt.account);
 }
+
+/** A receipt's items summed per account and partition, in that order: the lines of its printed document. */
+export async function receiptGroups(db: Db, receiptId: number) {
+  const rows = await db.receiptItem.groupBy({
+    by: ['account', 'partition'],
+    where: { receiptId },
+    _count: { _all: true },
+    _sum: { cpuHours: true, gpuHours: true, memGBHours: true, costSatang: true },
+    orderBy: [{ account: 'asc' }, { partition: 'asc' }],
+  });
+  return rows.map((r) => ({
+    account: r.account,
+    partition: r.partition,
+    jobs: r._count._all,
+    cpuHours: r._sum.cpuHours ?? 0,
+    gpuHours: r._sum.gpuHours ?? 0,
+    memGBHours: r._sum.memGBHours ?? 0,
+    costSatang: r._sum.costSatang ?? 0n,
+  }));
+}

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionViewer } from '../auth/sessions.ts';
 import { auditCsv, paidCsv, receiptCsv, usageCsv } from '../billing/export.ts';
 import type { Db } from '../db/client.ts';
+import type { Config } from '../config.ts';
+import { receiptPdf } from '../invoices/receipt-pdf.ts';
 import { managedAccounts } from '../accounts/store.ts';
 import { mayReadReceipt } from '../billing/receipt-store.ts';
 import { parseInstant } from '../time.ts';
@@ -27,18 +29,32 @@ export async function handleExport(
   url: URL,
   viewer: SessionViewer | null,
   defaultTier = 'mu',
+  config?: Config,
 ) {
   if (!url.pathname.startsWith('/export/')) return false;
   if (req.method !== 'GET') return sendError(res, 'BAD_INPUT', 'exports are read with GET'), true;
   if (!viewer) return sendError(res, 'UNAUTHENTICATED', 'Log in first'), true;
   const staff = viewer.role !== 'user';
-  const receiptMatch = /^\/export\/receipts\/(\d+)\.csv$/.exec(url.pathname);
+  const receiptMatch = /^\/export\/receipts\/(\d+)\.(csv|pdf)$/.exec(url.pathname);
   if (receiptMatch) {
     const id = Number(receiptMatch[1]);
     const owner = await db.receipt.findUnique({ where: { id }, select: { userId: true, account: true } });
     if (!owner) return sendError(res, 'NOT_FOUND', `no receipt ${id}`), true;
     if (!(await mayReadReceipt(viewer, owner, () => managedAccounts(db, viewer.username)))) {
       return sendError(res, 'FORBIDDEN', 'This receipt belongs to someone else'), true;
+    }
+    if (receiptMatch[2] === 'pdf') {
+      if (!config) return sendError(res, 'NOT_FOUND', 'invoices are not configured'), true;
+      const lang = url.searchParams.get('lang') ?? config.invoice.locale;
+      if (lang !== 'th' && lang !== 'en') return sendError(res, 'BAD_INPUT', `lang must be th or en, got "${lang}"`), true;
+      const { pdf, number } = await receiptPdf(db, id, config, lang);
+      res.writeHead(200, {
+        'content-type': 'application/pdf',
+        'content-disposition': `inline; filename="${number.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf"`,
+        'cache-control': 'no-store',
+      });
+      res.end(pdf);
+      return true;
     }
     const { csv } = await receiptCsv(db, id);
     return sendCsv(res, `receipt-${id}.csv`, csv), true;

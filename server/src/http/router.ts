@@ -91,7 +91,7 @@ export function createRouter({ db, config, log, yoga, resolveSession, auth, form
       req.csrfToken = ensureCsrfCookie(req, res, secureFor(req));
       if (url.pathname === '/formula' && (req.method === 'GET' || req.method === 'POST')) return await formula(req, res, url, viewer);
       if (url.pathname === '/metrics' && metrics && req.method === 'GET') return await serveMetrics(res, metrics.metrics, viewer);
-      if (await handleExport(db, req, res, url, viewer, config.auth.defaultTier)) return;
+      if (await handleExport(db, req, res, url, viewer, config.auth.defaultTier, config)) return;
       if (url.pathname === '/auth/login' && req.method === 'POST') return await auth.login(req, res);
       if (url.pathname === '/auth/logout' && req.method === 'POST') return await auth.logout(req, res, viewer);
       if (webHandler) {

@@ -1,4 +1,4 @@
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { norm, pdfText } from '../../../tests/unit-support/pdf-text.ts';
 import { describe, expect, it } from 'vitest';
 import { buildInvoice, formatBaht, type InvoiceInput } from './document.ts';
 import { renderInvoicePdf } from './pdf.ts';
@@ -44,34 +44,6 @@ const english: InvoiceInput = {
   notes: 'Paid by bank transfer.',
 };
 
-/** Thai above and below marks, whose order a PDF's text can give in any order around one base letter. */
-const THAI_MARKS = /[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]+/g;
-
-/**
- * Text as compared: NFKC (sara am ำ reads back from the PDF as nikhahit + sara aa, which NFKC makes of ำ too),
- * without whitespace (lines are wrapped and cells spaced), and each cluster of Thai marks in one order.
- */
-const norm = (s: string) =>
-  s
-    .normalize('NFKC')
-    .replace(/\s+/g, '')
-    .replace(THAI_MARKS, (marks) => [...marks].sort().join(''));
-
-async function pdfText(pdf: Buffer) {
-  const doc = await getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, disableFontFace: true, verbosity: 0 }).promise;
-  const pages: string[] = [];
-  const items: string[] = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    const strs = content.items.map((item) => ('str' in item ? item.str : ''));
-    pages.push(strs.join(''));
-    items.push(...strs.map((str) => str.trim()).filter(Boolean));
-  }
-  const info = (await doc.getMetadata()).info as Record<string, unknown>;
-  const view = (await doc.getPage(1)).view;
-  await doc.destroy();
-  return { pages, items, raw: pages.join('\n'), text: norm(pages.join('')), info, view };
-}
 
 describe('renderInvoicePdf', () => {
   it('prints a Thai invoice: parties, tax IDs, amounts, VAT, the total in Thai words and the Buddhist-era date', async () => {
