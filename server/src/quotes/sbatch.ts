@@ -592,10 +592,10 @@ function gresGpus(use: OptionUse, warnings: string[]): GpuAsk | null {
 const MEMORY_OPTIONS = ['mem', 'mem-per-cpu', 'mem-per-gpu'];
 
 /** Slurm refuses these pairs whether they come from the script or the command line (both count as given). */
-function checkExclusive(given: Map<string, OptionUse>, names: string[], message: string) {
+function checkExclusive(given: Map<string, OptionUse>, order: Map<OptionUse, number>, names: string[], message: string) {
   const set = names.map((n) => given.get(n)).filter((u): u is OptionUse => u !== undefined);
   if (set.length < 2) return;
-  const [first, second] = set.sort((x, y) => x.line - y.line).slice(-2);
+  const [first, second] = set.sort((x, y) => order.get(x)! - order.get(y)!).slice(-2);
   throw new QuoteInputError(second.flag, second.line, `${message} (${first.flag} is on line ${first.line})`);
 }
 
@@ -610,11 +610,12 @@ function buildRequest(uses: OptionUse[], defaults: JobDefaults, warnings: string
   for (const use of uses) given.set(use.name, use);
   const has = (name: string) => given.has(name);
   const get = (name: string) => given.get(name)!;
+  const order = new Map(uses.map((use, i) => [use, i]));
 
-  checkExclusive(given, MEMORY_OPTIONS, '--mem, --mem-per-cpu and --mem-per-gpu are mutually exclusive');
-  if (has('gres') && gresIsGpu(get('gres'))) checkExclusive(given, ['gpus-per-node', 'gres'], '--gpus-per-node and --gres=gpu are mutually exclusive');
-  checkExclusive(given, ['cpus-per-task', 'cpus-per-gpu'], '--cpus-per-task and --cpus-per-gpu are mutually exclusive');
-  checkExclusive(given, ['exclusive', 'oversubscribe'], '--exclusive and --oversubscribe are mutually exclusive');
+  checkExclusive(given, order, MEMORY_OPTIONS, '--mem, --mem-per-cpu and --mem-per-gpu are mutually exclusive');
+  if (has('gres') && gresIsGpu(get('gres'))) checkExclusive(given, order, ['gpus-per-node', 'gres'], '--gpus-per-node and --gres=gpu are mutually exclusive');
+  checkExclusive(given, order, ['cpus-per-task', 'cpus-per-gpu'], '--cpus-per-task and --cpus-per-gpu are mutually exclusive');
+  checkExclusive(given, order, ['exclusive', 'oversubscribe'], '--exclusive and --oversubscribe are mutually exclusive');
 
   const unread = [...given.keys()].filter((n) => UNREAD_RESOURCE_OPTIONS.has(n)).map((n) => get(n).flag);
   if (unread.length) warnings.push(`not read by the quote, though they can change the allocation: ${unread.join(', ')}`);
