@@ -90,7 +90,10 @@ export function parseQuoteInput(text: string, defaults?: JobDefaults): QuoteInpu
     const [first, ...rest] = commands;
     if (!first) throw new QuoteInputError(null, null, 'expected a job script with #SBATCH lines, or an sbatch, srun or salloc command line');
     const request = parseJobRequest({ command: join(first), commandFirstLine: first.first + 1 }, defaults);
-    if (rest.length) request.warnings.push(`only the first command (line ${first.first + 1}) is quoted; lines ${rest.map((c) => c.first + 1).join(', ')} are not`);
+    if (rest.length) {
+      const others = rest.map((c) => c.first + 1).join(', ');
+      request.warnings.push(`only the first command (line ${first.first + 1}) is quoted, not ${rest.length === 1 ? `the one on line ${others}` : `those on lines ${others}`}`);
+    }
     return { kind: 'command', command: first.command, request };
   }
   const submits = commands.filter((c) => c.command === 'sbatch');
