@@ -97,6 +97,7 @@ describe('parseQuoteInput', () => {
 
   it('reads a script without #SBATCH lines by its shebang', () => {
     expect(parseQuoteInput('#!/bin/bash\nsrun -n 8 hostname\n', { timeSeconds: 600 })).toMatchObject({ kind: 'script', request: { ntasks: 1 } });
+    expect(parseQuoteInput('\n\n#!/bin/bash\nsrun -n 8 hostname\n', { timeSeconds: 600 }).kind).toBe('script');
   });
 
   it.each([

@@ -83,7 +83,8 @@ function commandLines(lines: string[]): FoundCommand[] {
  */
 export function parseQuoteInput(text: string, defaults?: JobDefaults): QuoteInput {
   const lines = text.split('\n');
-  const scripted = lines.some((l) => l.startsWith('#SBATCH') || l.startsWith('#SLURM')) || lines[0].startsWith('#!');
+  const scripted =
+    lines.some((l) => l.startsWith('#SBATCH') || l.startsWith('#SLURM')) || (lines.find((l) => l.trim() !== '') ?? '').trimStart().startsWith('#!');
   const commands = commandLines(lines);
   const join = (c: FoundCommand) => lines.slice(c.first, c.last + 1).join('\n');
   if (!scripted) {

@@ -131,6 +131,7 @@ describe('node counts', () => {
     ['4-2', 'line 1: -N: the maximum node count 2 is less than the minimum 4'],
     ['0', 'line 1: -N: a job needs at least 1 node'],
     ['2-x', 'line 1: -N: "2-x" is not a node count (N, MIN-MAX or a list like 2,4,8)'],
+    ['2-4-6', 'line 1: -N: "2-4-6" is not a node count (N, MIN-MAX or a list like 2,4,8)'],
   ])('-N %s is refused', (value, message) => {
     expect(fails(() => cmd(`sbatch -N ${value} -t 10 job.sh`)).message).toBe(message);
   });
@@ -339,7 +340,7 @@ describe('job arrays', () => {
   });
 
   it('warns about an index above the default MaxArraySize', () => {
-    expect(cmd('sbatch -a 0-1500 -t 10 job.sh').warnings).toContain('-a=0-1500 uses index 1500; Slurm refuses it unless MaxArraySize is above 1500');
+    expect(cmd('sbatch -a 0-1500 -t 10 job.sh').warnings).toContain('-a 0-1500 uses index 1500; Slurm refuses it unless MaxArraySize is above 1500');
   });
 
   it('is an sbatch option only: srun ignores it with a warning', () => {

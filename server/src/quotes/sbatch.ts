@@ -37,7 +37,10 @@ export interface JobRequest {
   nodes: number;
   ntasks: number;
   cpusPerTask: number;
-  /** CPUs of one array task (the whole job when it is not an array). */
+  /**
+   * CPUs of one array task (the whole job when it is not an array): ntasks × cpusPerTask, or more when
+   * --cpus-per-gpu or --exclusive with a known node size asks for more.
+   */
   cpus: number;
   gpus: number;
   gpuType: string | null;
@@ -449,9 +452,10 @@ function nodeCount(use: OptionUse): { min: number; max: number } {
     min = Math.min(...sizes);
     max = Math.max(...sizes);
   } else if (v.includes('-')) {
-    const [lo, hi] = v.split('-', 2);
+    const dash = v.indexOf('-');
+    const lo = v.slice(0, dash);
     min = lo === '' ? 1 : count(lo);
-    max = count(hi);
+    max = count(v.slice(dash + 1));
     if (max === 0) max = min;
   } else {
     min = max = count(v);
@@ -491,7 +495,7 @@ function arrayTasks(use: OptionUse, warnings: string[]): number {
   const ids = indexList(list, bad);
   const top = Math.max(...ids);
   if (top >= DEFAULT_MAX_ARRAY_SIZE) {
-    warnings.push(`${use.flag}=${v} uses index ${top}; Slurm refuses it unless MaxArraySize is above ${top}`);
+    warnings.push(`${use.flag} ${v} uses index ${top}; Slurm refuses it unless MaxArraySize is above ${top}`);
   }
   return ids.size;
 }
