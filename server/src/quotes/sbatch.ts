@@ -798,6 +798,8 @@ function memoryTotal(
     warnings.push(`no memory option: assumed the partition's DefMemPerCPU, ${defaults.memMiBPerCpu} MiB per CPU`);
     return defaults.memMiBPerCpu * job.cpus;
   }
+  // With no DefMemPerCPU the default is 0, "unlimited": the job holds each node's memory
+  // (https://slurm.schedmd.com/slurm.conf.html#OPT_DefMemPerNode).
   if (defaults.memMiBPerNode !== undefined) {
     warnings.push(`no memory option and no DefMemPerCPU: assumed all of each node's memory, ${defaults.memMiBPerNode} MiB`);
     return defaults.memMiBPerNode * job.nodes;
