@@ -3,7 +3,8 @@
  * and the bill for a job that runs to its limit agree to the satang.
  */
 import { type BillingUnits, type CostBreakdown, costOfUnits, type RateValues } from '@hpc-accounting/pricing/cost';
-import { type Command, commandNamed, type JobDefaults, type JobRequest, parseJobRequest, QuoteInputError } from './sbatch.ts';
+import type { Command } from './options.ts';
+import { commandNamed, type JobDefaults, type JobRequest, parseJobRequest, QuoteInputError } from './sbatch.ts';
 
 export interface RateContext {
   partition: string | null;

@@ -5,8 +5,6 @@
 import { DomainError } from '../errors.ts';
 import { type ArgKind, type Command, lookupLong, optionTable } from './options.ts';
 
-export type { Command } from './options.ts';
-
 /** A value a quote cannot be made from; the message names the option and the line, as sbatch would. */
 export class QuoteInputError extends DomainError {
   constructor(
