@@ -87,9 +87,7 @@ describe('sacctmgr arguments', () => {
   });
 
   it('refuses a cluster name sacctmgr would read as a list or another keyword', () => {
-    for (const bad of ['a,b', 'x format=User', 'c=d', '']) {
-      if (bad) expect(() => sacctmgrAssocArgs(bad)).toThrow(SlurmSourceError);
-    }
+    for (const bad of ['a,b', 'x format=User', 'c=d', '-n']) expect(() => sacctmgrAssocArgs(bad), bad).toThrow(SlurmSourceError);
   });
 });
 
