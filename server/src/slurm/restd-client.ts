@@ -107,6 +107,8 @@ interface Target {
 export interface RestdSource extends JobSource {
   /** Which API and version this client uses (discovering it if needed). */
   discover(signal?: AbortSignal): Promise<Target>;
+  /** Any other GET (accounts, associations) with the same token, TLS settings and classified errors. */
+  getJson(path: string, params?: URLSearchParams | null, signal?: AbortSignal): Promise<unknown>;
 }
 
 export function createRestdSource(opts: RestdOptions): RestdSource {
@@ -270,6 +272,7 @@ export function createRestdSource(opts: RestdOptions): RestdSource {
   return {
     name: 'restd',
     discover,
+    getJson: (path, params = null, signal = AbortSignal.timeout(opts.timeoutMs)) => getJson(path, params, signal),
     fetchJobs,
     // One answer is one JSON document, parsed whole: a sync asks for a chunk of its window at a time, so only that
     // chunk's answer is held.

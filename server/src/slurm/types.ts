@@ -32,9 +32,12 @@ export interface FetchJobsQuery {
   user?: string;
 }
 
+/** What a SlurmSourceError names: a job source, or one of the Slurm commands read for accounts and usage. */
+export type SlurmTool = SourceName | 'sacctmgr' | 'sreport';
+
 export class SlurmSourceError extends Error {
   constructor(
-    readonly source: SourceName,
+    readonly source: SlurmTool,
     message: string,
     options?: { cause?: unknown },
   ) {

@@ -24,6 +24,13 @@
 #   HPC_SLURM_{CTLD,SLURMD,DBD,REST,MYSQL}_PORT                           [6917 6918 6919 6920 3317]
 #                            (not Slurm's 6817-6819: a developer's own sandbox may be running there)
 #
+# Accounts (cluster $HPC_SLURM_CLUSTER, all under root):
+#   physics    physics-dept/science      alice (default), no partition limit
+#   chemistry  chemistry-dept/science    alice, bob (default)
+#   ops        operations/it             oper (AdminLevel=Operator), admin1 (Administrator)
+#   science    science-faculty/science   no users; coordinator alice (and so of its sub-accounts)
+#     astro    astronomy-group/science   alice; bob on partition gpu only; coordinator oper too; no seed jobs
+#
 # Seed jobs (names are stable, ids are whatever Slurm gives; see $DIR/env.json):
 #   seed-cpu-srun      alice  physics    -c 2 (1 on a 1-CPU machine), srun step 0 burns all its CPUs ~3 s, step 1 `true`
 #   seed-cpu-bob       bob    chemistry  -c 1, srun step 0 burns ~2 s of CPU
@@ -329,22 +336,30 @@ has() { [ -n "$(sacctmgr -n -P "$@" 2>/dev/null)" ]; }
 
 setup_accounting() {
   # one sacctmgr session for everything missing (each sacctmgr call costs ~0.5-1 s)
-  local cmds="" accts assocs admins
+  local cmds="" accts assocs admins coords
   has show cluster "$CLUSTER" format=cluster || cmds+="add cluster $CLUSTER"$'\n'
   accts=$(sacctmgr -n -P show account format=account 2>/dev/null || true)
-  assocs=$(sacctmgr -n -P show assoc format=account,user 2>/dev/null || true)
+  assocs=$(sacctmgr -n -P show assoc format=account,user,partition 2>/dev/null || true)
   admins=$(sacctmgr -n -P show user format=user,adminlevel 2>/dev/null || true)
-  want_account() { grep -qx "$1" <<<"$accts" || cmds+="add account $1 Description=$2 Organization=$3"$'\n'; }
-  want_assoc() { grep -qx "$2|$1" <<<"$assocs" || cmds+="add user $1 Account=$2 ${3:-}"$'\n'; }
+  coords=$(sacctmgr -n -P show account withcoord format=account,coordinators 2>/dev/null || true)
+  want_account() { grep -qx "$1" <<<"$accts" || cmds+="add account $1 Description=$2 Organization=$3 ${4:+Parent=$4}"$'\n'; }
+  want_assoc() { grep -qx "$2|$1|${4:-}" <<<"$assocs" || cmds+="add user $1 Account=$2 ${3:-} ${4:+Partition=$4}"$'\n'; }
   want_admin() { grep -qx "$1|$2" <<<"$admins" || cmds+="modify user $1 set AdminLevel=$2"$'\n'; }
+  want_coord() { grep -qE "^$1\|(.*,)?$2(,|\$)" <<<"$coords" || cmds+="add coordinator account=$1 names=$2"$'\n'; }
   want_account physics physics-dept science
   want_account chemistry chemistry-dept science
   want_account ops operations it
+  # a hierarchy (root > science > astro) with no seed jobs in it, so coordinating it shows alice no one else's
+  # jobs under PrivateData=jobs; bob's association there is limited to one partition
+  want_account science science-faculty science
+  want_account astro astronomy-group science science
   want_assoc alice physics DefaultAccount=physics
   want_assoc alice chemistry
   want_assoc bob chemistry DefaultAccount=chemistry
   want_assoc oper ops DefaultAccount=ops
   want_assoc admin1 ops DefaultAccount=ops
+  want_assoc alice astro
+  want_assoc bob astro "" gpu
   if [ -n "$cmds" ]; then
     log "accounting: $(echo "$cmds" | grep -c .) sacctmgr commands (cluster $CLUSTER, accounts, users)"
     printf '%s' "$cmds" | sacctmgr -i >"$LOG/sacctmgr-setup.log" 2>&1 || true
@@ -353,12 +368,18 @@ setup_accounting() {
   cmds=""
   want_admin oper Operator
   want_admin admin1 Administrator
+  want_coord science alice
+  want_coord astro oper
   [ -z "$cmds" ] || printf '%s' "$cmds" | sacctmgr -i >>"$LOG/sacctmgr-setup.log" 2>&1 || true
   has show cluster "$CLUSTER" format=cluster || { cat "$LOG/sacctmgr-setup.log" >&2; die "accounting setup failed (cluster $CLUSTER missing)"; }
   [ "$(sacctmgr -n -P show assoc format=user 2>/dev/null | grep -cxE 'alice|bob|oper|admin1')" -ge 5 ] \
     || { cat "$LOG/sacctmgr-setup.log" >&2; die "accounting setup failed (user associations missing)"; }
   [ "$(sacctmgr -n -P show user admin1 format=adminlevel 2>/dev/null)" = Administrator ] \
     || { cat "$LOG/sacctmgr-setup.log" >&2; die "accounting setup failed (admin1 is not Administrator)"; }
+  [ "$(sacctmgr -n -P show assoc cluster="$CLUSTER" account=astro user= format=parentname 2>/dev/null)" = science ] \
+    || { cat "$LOG/sacctmgr-setup.log" >&2; die "accounting setup failed (astro is not a child of science)"; }
+  sacctmgr -n -P show account science withcoord format=coordinators 2>/dev/null | grep -qw alice \
+    || { cat "$LOG/sacctmgr-setup.log" >&2; die "accounting setup failed (alice does not coordinate science)"; }
 }
 
 start_slurmctld() {
