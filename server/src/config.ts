@@ -52,6 +52,8 @@ export interface Config {
   metricsToken: string | null;
   /** Where Slurm's accounts, associations and coordinators are read (ACCOUNTS_SOURCE); null: not synced. */
   accounts: { source: 'sacctmgr'; path: string; timeoutMs: number } | { source: 'restd' } | null;
+  /** Slurm's own usage report, which the reconciliation compares the ledger with (SREPORT_PATH). */
+  sreport: { path: string; timeoutMs: number };
   budgets: {
     /** 1..12: the month budget years and quarters start in (BUDGET_FISCAL_YEAR_START, 1 for the calendar year) */
     fiscalYearStartMonth: number;
@@ -435,6 +437,7 @@ export function loadConfig(env: Env = process.env): Config {
     webHandlerPath: env.WEB_HANDLER === '' ? null : path.resolve(cwd, env.WEB_HANDLER ?? path.join(repoRoot, 'web/build/handler.js')),
     metricsToken: metricsTokenOf(env.METRICS_TOKEN),
     accounts: accountsSource(env),
+    sreport: { path: env.SREPORT_PATH || 'sreport', timeoutMs: int(env, 'SREPORT_TIMEOUT_MS', 60_000, 100) },
     budgets: { fiscalYearStartMonth: monthOf(env, 'BUDGET_FISCAL_YEAR_START') },
     alerts: alerts(env),
     invoice: {

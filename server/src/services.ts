@@ -1,8 +1,13 @@
 import { accountMembers, applyAssociations, findAccount, listAccounts, memberAccounts, setAccountPricingTier, setPrincipalInvestigator } from './accounts/store.ts';
 import type { AssociationSnapshot } from './accounts/membership.ts';
-import { associationsFromConfig } from './accounts/source.ts';
+import { associationsFromConfig, restdOptionsOf } from './accounts/source.ts';
 import { alertChannels } from './budgets/channels.ts';
 import { nextInvoiceNumber } from './invoices/counter.ts';
+import { reconcile } from './reconcile/compare.ts';
+import { ledgerHoursInWindow } from './reconcile/store.ts';
+import { zonedInstant } from './rollups/calendar.ts';
+import { accountTotals, fetchSreport } from './slurm/sreport.ts';
+import { SlurmSourceError } from './slurm/types.ts';
 import { alertsOf, type BudgetInput, type BudgetRow, budgetStatus, budgetsOf, checkBudgets, deleteBudget, setBudget, type SpendReader } from './budgets/store.ts';
 import { type AuditFilter, auditEntries, verifyAuditChain, type RequestMeta, systemMeta } from './audit/recorder.ts';
 import { invalidateSession, hashToken, type SessionViewer } from './auth/sessions.ts';
@@ -37,24 +42,13 @@ export interface ServiceDeps {
 }
 
 function sourcesOf(cluster: ClusterConfig) {
-  const { restd, sacct, csvPath, order, timeoutMs } = cluster.sources;
+  const { sacct, csvPath, order, timeoutMs } = cluster.sources;
   return sourcesFromConfig({
     order,
     cluster: cluster.name,
     csv: csvPath ? { path: csvPath } : null,
     sacct: sacct ? { sacctPath: sacct.path, allUsers: sacct.allUsers, timeoutMs } : null,
-    restd: restd
-      ? {
-          baseUrl: restd.baseUrl,
-          token: restd.token ?? undefined,
-          tokenFile: restd.tokenFile ?? undefined,
-          userName: restd.userName,
-          verifyTls: restd.verifyTls,
-          caFile: restd.caFile ?? undefined,
-          version: restd.version ?? undefined,
-          timeoutMs,
-        }
-      : null,
+    restd: restdOptionsOf(cluster),
   });
 }
 
@@ -164,6 +158,27 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
       setTier: (account: string, tier: string | null, meta: RequestMeta) => changed('tier', setAccountPricingTier(db, account, tier, meta, config.auth.defaultTier)),
     },
     budgets,
+    /**
+     * A month of one cluster (the center's calendar month; `month` as YYYY-MM): the ledger's hours per account against
+     * Slurm's sreport over the same whole hours.
+     */
+    async reconcile(month: string, cluster?: string | null) {
+      const name = pick(cluster)[0]!.name;
+      const m = /^(\d{4})-(\d{2})$/.exec(month);
+      if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw badInput(`month must be YYYY-MM, e.g. 2026-10, got "${month}"`);
+      const [year, mon] = [Number(m[1]), Number(m[2])];
+      const start = new Date(zonedInstant(year, mon, 1, 0, config.timeZone));
+      const end = new Date(zonedInstant(mon === 12 ? year + 1 : year, mon === 12 ? 1 : mon + 1, 1, 0, config.timeZone));
+      let report;
+      try {
+        report = await fetchSreport({ sreportPath: config.sreport.path, timeoutMs: config.sreport.timeoutMs, cluster: name, from: start, to: end, unit: 'seconds' });
+      } catch (error) {
+        if (error instanceof SlurmSourceError) throw new DomainError('SLURM_UNAVAILABLE', `sreport could not be run: ${error.message}`);
+        throw error;
+      }
+      const ledger = await ledgerHoursInWindow(db, name, report.from, report.to);
+      return { cluster: name, month, from: report.from, to: report.to, rows: reconcile(ledger, accountTotals(report.rows, { own: true })), tolerance: 0.001 };
+    },
     users: {
       list: (filter: UserFilter, first: number, after?: string | null) => listUsers(db, filter, first, after, config.auth.defaultTier),
       preview: (target: TierTarget, tier: string) => previewTier(db, target, tier, config.auth.defaultTier),

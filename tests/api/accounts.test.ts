@@ -221,3 +221,39 @@ describe('an account’s pricing tier', () => {
     expect((await t.gql(ACCOUNT, { n: 'physics' }, oper)).data.account.tier).toBeNull();
   });
 });
+
+describe('syncing the accounts from sacctmgr', () => {
+  it('reads accounts, the tree and coordinators from sacctmgr (recorded from Slurm 22.05) and keeps them', async () => {
+    const { mkdtempSync, writeFileSync, chmodSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'sacctmgr-'));
+    const fixtures = path.resolve(import.meta.dirname, '../fixtures/slurm/real-22.05-accounts');
+    // A stand-in sacctmgr that answers as the real one did: `show assoc` or `show account`.
+    const script = path.join(dir, 'sacctmgr');
+    writeFileSync(
+      script,
+      `#!/bin/sh\ncase "$*" in *"show assoc"*) cat '${fixtures}/sacctmgr-assoc-22.05.txt';; *"show account"*) cat '${fixtures}/sacctmgr-accounts-22.05.txt';; *) echo "unexpected: $*" >&2; exit 1;; esac\n`,
+    );
+    chmodSync(script, 0o755);
+    const s = await startTestApp({ ACCOUNTS_SOURCE: 'sacctmgr', SACCTMGR_PATH: script, CLUSTER_NAME: 'sandbox' });
+    try {
+      const adminCookie = await s.cookieFor('admin', 'admin');
+      const r = await s.gql('mutation { syncAccounts { accounts added membersOpened } }', {}, adminCookie);
+      expect(r.errors).toBeUndefined();
+      expect(r.data.syncAccounts.accounts).toBeGreaterThanOrEqual(6);
+      const astro = await s.gql('query { account(name: "astro") { parent description members { username role } } }', {}, adminCookie);
+      expect(astro.data.account).toMatchObject({ parent: 'science', description: 'astronomy-group' });
+      expect(astro.data.account.members).toEqual(expect.arrayContaining([{ username: 'oper', role: 'coordinator' }, { username: 'alice', role: 'coordinator' }]));
+      const aliceCookie = await s.cookieFor('alice');
+      expect((await s.gql('query { accounts { name } }', {}, aliceCookie)).data.accounts.map((a: any) => a.name)).toEqual(['astro', 'science']);
+      // A sacctmgr that fails changes nothing and says why.
+      writeFileSync(script, '#!/bin/sh\necho "sacctmgr: error: Problem talking to the database: Connection refused" >&2\nexit 1\n');
+      const failed = await s.gql('mutation { syncAccounts { accounts } }', {}, adminCookie);
+      expect(failed.errors?.[0]).toMatchObject({ extensions: { code: 'SLURM_UNAVAILABLE' }, message: expect.stringContaining('Connection refused') });
+      expect((await s.gql('query { account(name: "astro") { members { username } } }', {}, adminCookie)).data.account.members).toHaveLength(astro.data.account.members.length);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -4,7 +4,8 @@
  * or one whose outcome changed, fails. Regenerate after a deliberate change with
  * `UPDATE_AUTHZ_MATRIX=1 npx vitest run --project api tests/api/authz-matrix.test.ts` and review the diff.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   type GraphQLField,
@@ -89,6 +90,8 @@ const ROOT: Record<string, Op> = {
   'Mutation.createApiToken': () => ({ query: 'mutation { createApiToken(name: "matrix") { apiToken { id } } }' }),
   'Mutation.setUserTier': () => ({ query: 'mutation { setUserTier(input: { username: "bob", tier: gov }) { usersChanged } }' }),
   'Mutation.setAccountTier': () => ({ query: 'mutation { setAccountTier(input: { account: "chemistry", tier: gov }) { usersChanged } }' }),
+  'Query.quoteJob': () => ({ query: '{ quoteJob(input: { text: "sbatch -n 1 -t 10 job.sh" }) { total } }' }),
+  'Query.reconciliation': () => ({ query: '{ reconciliation(month: "2026-10") { month } }' }),
   'Query.budgets': () => ({ query: '{ budgets { id } }' }),
   'Mutation.setBudget': () => ({ query: 'mutation { setBudget(input: { account: "nope", period: month, limit: "1" }) { id } }' }),
   'Mutation.deleteBudget': () => ({ query: 'mutation { deleteBudget(id: 999999) { id } }' }),
@@ -150,6 +153,11 @@ const REACH: Record<string, Op> = {
   BudgetAlert: (s, x) => ({ query: `query($a: String!) { account(name: $a) { budgets { alerts { ${s} } } } }`, variables: { a: x.account } }),
   AlertDelivery: (s, x) => ({ query: `query($a: String!) { account(name: $a) { budgets { alerts { deliveries { ${s} } } } } }`, variables: { a: x.account } }),
   SentBudgetAlert: (s) => ({ query: `mutation { checkBudgets { ${s} } }` }),
+  JobQuote: (s) => ({ query: `{ quoteJob(input: { text: "sbatch -n 1 -t 10 job.sh" }) { ${s} } }` }),
+  JobRequest: (s) => ({ query: `{ quoteJob(input: { text: "sbatch -n 1 -t 10 job.sh" }) { request { ${s} } } }` }),
+  Reconciliation: (s) => ({ query: `{ reconciliation(month: "2026-10") { ${s} } }` }),
+  ReconciliationRow: (s) => ({ query: `{ reconciliation(month: "2026-10") { rows { ${s} } } }` }),
+  HourTotals: (s) => ({ query: `{ reconciliation(month: "2026-10") { rows { ledger { ${s} } } } }` }),
   AccountsSync: (s) => ({ query: `mutation { syncAccounts { ${s} } }` }),
   CreatedApiToken: (s) => ({ query: `mutation { createApiToken(name: "matrix-reach") { ${s} } }` }),
 };
@@ -187,7 +195,11 @@ async function runSubscription(caller: Caller, document: string): Promise<Outcom
 }
 
 beforeAll(async () => {
-  t = await startTestApp({ JOBS_CSV: path.resolve(import.meta.dirname, '../fixtures/jobs-small.csv') });
+  // An sreport that answers one account, so that every field of a reconciliation can be reached.
+  const sreport = path.join(mkdtempSync(path.join(tmpdir(), 'authz-sreport-')), 'sreport');
+  writeFileSync(sreport, "#!/bin/sh\necho 'test|physics|alice||cpu|3600'\n");
+  chmodSync(sreport, 0o755);
+  t = await startTestApp({ JOBS_CSV: path.resolve(import.meta.dirname, '../fixtures/jobs-small.csv'), SREPORT_PATH: sreport });
   await t.app.syncNow('startup');
   const cookie = (c: string) => ({ cookie: c });
   const alice = await t.cookieFor('alice', 'user', 'mu');

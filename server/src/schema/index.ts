@@ -13,5 +13,7 @@ import './users.ts';
 import './rate-change.ts';
 import './account.ts';
 import './budget.ts';
+import './quote.ts';
+import './reconcile.ts';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

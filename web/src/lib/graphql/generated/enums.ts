@@ -50,6 +50,16 @@ export const JobSort = {
 } as const;
 
 export type JobSort = typeof JobSort[keyof typeof JobSort];
+export const QuoteInputKind = {
+  /** An sbatch, srun or salloc command line */
+  command: 'command',
+  /** A script with an sbatch command line whose options win */
+  mixed: 'mixed',
+  /** #SBATCH lines of a job script */
+  script: 'script'
+} as const;
+
+export type QuoteInputKind = typeof QuoteInputKind[keyof typeof QuoteInputKind];
 /** A column to order receipts by; ties go newest first */
 export const ReceiptSort = {
   createdAt: 'createdAt',
