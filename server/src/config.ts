@@ -1,3 +1,4 @@
+import { isThaiTaxId } from './invoices/document.ts';
 import { parseNumberPattern } from './invoices/numbering.ts';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -232,6 +233,11 @@ function monthOf(env: Env, name: string): number {
   return month;
 }
 
+function taxIdOf(raw: string): string {
+  if (raw && !isThaiTaxId(raw)) throw new ConfigError(`CENTER_TAX_ID must be the 13 digits of a Thai tax ID with a valid check digit, got "${raw}"`);
+  return raw;
+}
+
 function vatOf(raw: string | undefined): string | null {
   if (!raw || raw === '0') return null;
   if (!/^\d{1,2}(\.\d{1,2})?$/.test(raw)) throw new ConfigError(`VAT_PERCENT must be a percent such as 7 or 7.5 (0 or unset: no VAT), got "${raw}"`);
@@ -441,15 +447,16 @@ export function loadConfig(env: Env = process.env): Config {
     budgets: { fiscalYearStartMonth: monthOf(env, 'BUDGET_FISCAL_YEAR_START') },
     alerts: alerts(env),
     invoice: {
+      // The demo prints invoices of a made-up center; an installation names its own.
       center: {
-        name: env.CENTER_NAME || 'HPC Center',
-        address: env.CENTER_ADDRESS || '',
-        taxId: env.CENTER_TAX_ID || '',
+        name: env.CENTER_NAME || (demo ? 'ศูนย์คอมพิวเตอร์สมรรถนะสูง (Demo HPC Center)' : 'HPC Center'),
+        address: (env.CENTER_ADDRESS ?? (demo ? '999 ถนนพุทธมณฑลสาย 4\\nศาลายา นครปฐม 73170' : '')).replace(/\\n/g, '\n'),
+        taxId: taxIdOf(env.CENTER_TAX_ID || (demo ? '0994000158378' : '')),
         phone: env.CENTER_PHONE || null,
         email: env.CENTER_EMAIL || null,
       },
       numberPattern: numberPatternOf(env.INVOICE_NUMBER || 'INV-{YYYY}-{SEQ:6}'),
-      vatPercent: vatOf(env.VAT_PERCENT),
+      vatPercent: vatOf(env.VAT_PERCENT ?? (demo ? '7' : undefined)),
       locale: localeOf(env, 'INVOICE_LOCALE'),
     },
   };

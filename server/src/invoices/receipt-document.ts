@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import { badInput } from '../errors.ts';
 import { buildInvoice, type DocumentLine, type InvoiceDocument } from './document.ts';
 import { type DocumentLocale, formatDocumentDate } from './thai-date.ts';
 
@@ -50,6 +51,7 @@ const WORDS = {
 export function receiptDocument(receipt: ReceiptForDocument, groups: readonly ReceiptGroup[], config: Config, locale: DocumentLocale): InvoiceDocument {
   const words = WORDS[locale];
   const { center, vatPercent } = config.invoice;
+  if (!center.taxId) throw badInput('invoices need the center’s tax ID: set CENTER_TAX_ID (and CENTER_NAME, CENTER_ADDRESS)');
   const lines: DocumentLine[] = groups.map((g) => ({
     description: words.line(g),
     quantity: g.jobs.toLocaleString('en-US'),
