@@ -174,3 +174,17 @@ describe('usageSeries by cluster', () => {
     expect(byCluster.get('a')).toBeGreaterThan(0);
   });
 });
+
+describe('my.csv of one cluster', () => {
+  it('holds only that cluster’s jobs when asked for one, every cluster’s otherwise', async () => {
+    const { port } = await t.app.start();
+    const get = async (query: string) => {
+      const res = await fetch(`http://127.0.0.1:${port}/export/my.csv${query}`, { headers: { cookie: user } });
+      expect(res.status).toBe(200);
+      return (await res.text()).split('\r\n').slice(1).filter(Boolean);
+    };
+    const keys = (rows: string[]) => new Set(rows.map((r) => r.split(',')[0].replace(/^\uFEFF/, '').split(':')[0]));
+    expect(keys(await get(''))).toEqual(new Set(['a', 'b']));
+    expect(keys(await get('?cluster=b'))).toEqual(new Set(['b']));
+  });
+});
