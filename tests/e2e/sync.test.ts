@@ -15,9 +15,9 @@ const DEMO_CSV = path.resolve(import.meta.dirname, '../../server/demo/jobs.csv')
 
 /**
  * A stand-in for sacct on a second cluster: one of alice's jobs for each window it is asked (from -S to -E), slow
- * while the flag file exists, so a sync's progress can be watched chunk by chunk.
+ * while one flag file exists, so a sync's progress can be watched chunk by chunk, and failing while the other does.
  */
-function fakeSacct(dir: string, slowFlag: string): string {
+function fakeSacct(dir: string, slowFlag: string, failFlag: string): string {
   const file = path.join(dir, 'sacct');
   writeFileSync(
     file,
@@ -31,6 +31,10 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ -f "${slowFlag}" ] && sleep 0.7
+if [ -f "${failFlag}" ]; then
+  echo "sacct: error: Problem talking to the database: Connection refused" >&2
+  exit 1
+fi
 ID=$(echo "$S" | tr -dc 0-9 | cut -c3-14)
 printf 'Cluster\\037JobID\\037JobIDRaw\\037User\\037Account\\037Partition\\037State\\037Submit\\037Start\\037End\\037Elapsed\\037ElapsedRaw\\037TotalCPU\\037ReqTRES\\037AllocTRES\\037JobName\\n'
 printf 'beta\\037%s\\037%s\\037alice\\037physics\\037gpu\\037COMPLETED\\037%s\\037%s\\037%s\\03701:00:00\\0373600\\03702:00:00\\037billing=2,cpu=2,mem=4096M,node=1\\037billing=2,cpu=2,mem=4096M,node=1\\037md_run\\n' "$ID" "$ID" "$S" "$S" "$E"
@@ -46,6 +50,7 @@ const localInput = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${p
 let server: Awaited<ReturnType<typeof startServer>>;
 let dir: string;
 let slowFlag: string;
+let failFlag: string;
 let adminCtx: BrowserContext;
 let operCtx: BrowserContext;
 let admin: Page;
@@ -57,12 +62,13 @@ describe.skipIf(!!missing)('syncs from Slurm in the browser, on two clusters', (
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'hpc-acct-e2e-sacct-'));
     slowFlag = path.join(dir, 'slow');
+    failFlag = path.join(dir, 'fail');
     server = await startServer({
       SLURM_SOURCES: '',
       CLUSTERS: 'alpha,beta',
       CLUSTER_ALPHA_JOBS_CSV: DEMO_CSV,
       CLUSTER_BETA_SLURM_SOURCES: 'sacct',
-      CLUSTER_BETA_SACCT_PATH: fakeSacct(dir, slowFlag),
+      CLUSTER_BETA_SACCT_PATH: fakeSacct(dir, slowFlag, failFlag),
       // the demo's jobs are from the last few months: a day per chunk back from there, not from 1970
       SYNC_INITIAL_DAYS: '200',
     });
@@ -131,13 +137,37 @@ describe.skipIf(!!missing)('syncs from Slurm in the browser, on two clusters', (
   it('filters the runs by cluster and status', async () => {
     await admin.goto(`${server.url}/admin/sync?cluster=beta`);
     await expect.poll(() => admin.getByTestId('sync-run').count(), WAIT).toBe(2);
-    await admin.goto(`${server.url}/admin/sync?status=failed`);
-    await expect.poll(() => admin.getByText('No sync has run yet.').isVisible(), WAIT).toBe(true);
+    await admin.goto(`${server.url}/admin/sync?status=partial`);
+    await expect.poll(() => admin.getByText('No run matches these filters.').isVisible(), WAIT).toBe(true);
+  });
+
+  it('tells an admin why a sync failed, in the page’s words and, in the table, in Slurm’s', async () => {
+    await admin.goto(`${server.url}/admin/sync`);
+    await expect.poll(() => admin.getByTestId('sync-run').count(), WAIT).toBe(3);
+    const now = new Date();
+    await admin.getByTestId('sync-from').fill(localInput(new Date(now.getTime() - 2 * 86_400_000)));
+    await admin.getByTestId('sync-cluster').selectOption('beta');
+    writeFileSync(failFlag, '');
+    try {
+      await admin.getByTestId('sync-submit').click();
+      await expect.poll(() => admin.getByTestId('sync-error').isVisible(), { timeout: 60_000 }).toBe(true);
+    } finally {
+      rmSync(failFlag, { force: true });
+    }
+    expect(await admin.getByTestId('sync-error').innerText()).toBe('Job data from Slurm is unavailable right now. Try again later.');
+    await expect.poll(() => admin.getByTestId('sync-run').count(), WAIT).toBe(4);
+    const newest = admin.getByTestId('sync-run').first();
+    expect(await newest.getAttribute('data-status')).toBe('failed');
+    expect(await newest.getByTestId('sync-run-reason').innerText()).toMatch(/Connection refused/);
+    await newest.getByTestId('sync-run-attempts').locator('summary').click();
+    // A full-page shot from the top: scrolled, the sticky bar would be drawn midway down.
+    await admin.evaluate(() => window.scrollTo(0, 0));
+    await admin.screenshot({ path: shot('sync-failed'), fullPage: true });
   });
 
   it('reads in Thai', async () => {
     await admin.goto(`${server.url}/admin/sync?lang=th`);
-    await expect.poll(() => admin.getByTestId('sync-run').count(), WAIT).toBe(3);
+    await expect.poll(() => admin.getByTestId('sync-run').count(), WAIT).toBe(4);
     expect(await admin.locator('h1').innerText()).toBe('การซิงค์ข้อมูลจาก Slurm');
     expect(await admin.locator('body').innerText()).not.toMatch(/sync_[a-z_]+/);
     await admin.screenshot({ path: shot('sync-admin-th'), fullPage: true });
@@ -150,6 +180,16 @@ describe.skipIf(!!missing)('syncs from Slurm in the browser, on two clusters', (
     expect(await oper.getByTestId('sync-form').count()).toBe(0);
     expect(await oper.getByTestId('sync-run').count()).toBeGreaterThan(0);
     await oper.screenshot({ path: shot('sync-operator'), fullPage: true });
+  });
+
+  it('lists a scheduled sync as soon as it ends, without a reload', async () => {
+    await oper.goto(`${server.url}/admin/sync`);
+    await expect.poll(() => oper.getByTestId('sync-run').count(), WAIT).toBe(4);
+    await expect.poll(() => oper.getByTestId('sync-live').getAttribute('data-connected'), WAIT).toBe('true');
+    await server.app.syncNow('interval');
+    await expect.poll(() => oper.getByTestId('sync-run').count(), WAIT).toBe(6);
+    const triggers = await oper.getByTestId('sync-run').evaluateAll((rows) => rows.slice(0, 2).map((r) => r.textContent ?? ''));
+    for (const text of triggers) expect(text).toMatch(/Schedule/);
   });
 
   it('shows which cluster each job ran on, and charts usage by cluster', async () => {
