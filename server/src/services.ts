@@ -21,6 +21,7 @@ import type { Db } from './db/client.ts';
 import { badInput, DomainError } from './errors.ts';
 import { latestSync, type SyncCluster, syncJobs } from './jobs/sync.ts';
 import { inProcessSyncLock, type SyncLock } from './jobs/sync-lock.ts';
+import { clusterSyncStatus, listSyncRuns, type SyncRunFilter } from './jobs/sync-runs.ts';
 import { progressEvents } from './jobs/sync-progress.ts';
 import type { Observer } from './observe.ts';
 import type { Credential, LedgerChange, PubSub } from './pubsub.ts';
@@ -226,6 +227,8 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
         }
       },
       latest: async (range: { from?: Date | null; to?: Date | null }, cluster?: string | null) => latestSync(db, range, cluster),
+      runs: (filter: SyncRunFilter, first: number, after?: string | null) => listSyncRuns(db, filter, first, after),
+      status: () => clusterSyncStatus(db, clusters.map((c) => c.name)),
     },
   };
 

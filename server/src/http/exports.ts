@@ -61,7 +61,8 @@ export async function handleExport(
   }
   if (url.pathname === '/export/my.csv') {
     const endedBefore = date(url.searchParams.get('completedBefore'), 'completedBefore') ?? new Date();
-    return sendCsv(res, `usage-${viewer.username}.csv`, await usageCsv(db, { user: viewer.username, endedBefore }, defaultTier)), true;
+    const cluster = url.searchParams.get('cluster') || undefined;
+    return sendCsv(res, `usage-${viewer.username}.csv`, await usageCsv(db, { user: viewer.username, endedBefore, cluster }, defaultTier)), true;
   }
   if (url.pathname === '/export/usage.csv') {
     const p = url.searchParams;

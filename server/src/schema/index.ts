@@ -5,6 +5,7 @@ import './rate.ts';
 import './cost.ts';
 import './job.ts';
 import './usage.ts';
+import './sync.ts';
 import './series.ts';
 import './receipt.ts';
 import './audit.ts';

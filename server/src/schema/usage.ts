@@ -161,7 +161,7 @@ builder.queryField('usage', (t) =>
   }),
 );
 
-interface SyncRunShape {
+export interface SyncRunShape {
   id: number;
   cluster: string;
   source: string | null;
@@ -190,7 +190,7 @@ const AttemptRef = builder
     }),
   });
 
-const SyncRunRef = builder.objectRef<SyncRunShape>('SyncRun').implement({
+export const SyncRunRef = builder.objectRef<SyncRunShape>('SyncRun').implement({
   description: 'One fill of the ledger from Slurm',
   fields: (t) => ({
     id: t.exposeInt('id'),

@@ -22,6 +22,7 @@ export const UsageSeriesQuery = graphql(`
       account
       partition
       tier
+      cluster
       jobs
       cpuHours
       gpuHours

@@ -9,6 +9,7 @@ export const JobsPageQuery = graphql(`
         node {
           key
           receiptId
+          cluster
           jobId
           user
           name

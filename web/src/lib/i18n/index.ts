@@ -11,6 +11,8 @@ import tablesEn from './locales/tables.en.json';
 import tablesTh from './locales/tables.th.json';
 import usersEn from './locales/users.en.json';
 import usersTh from './locales/users.th.json';
+import syncEn from './locales/sync.en.json';
+import syncTh from './locales/sync.th.json';
 
 export const LOCALES = ['en', 'th'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -24,8 +26,8 @@ export function resolveLocale(value: string | null | undefined): Locale {
 
 // Dictionaries are bundled (a few small files per language, one per area of the app) instead of registered as lazy
 // loaders, so a locale is usable synchronously: no waitLocale() before the first render, no flash of keys.
-addMessages('en', en, usersEn, chartsEn, shellEn, auditEn, tablesEn);
-addMessages('th', th, usersTh, chartsTh, shellTh, auditTh, tablesTh);
+addMessages('en', en, usersEn, chartsEn, shellEn, auditEn, tablesEn, syncEn);
+addMessages('th', th, usersTh, chartsTh, shellTh, auditTh, tablesTh, syncTh);
 // svelte-i18n writes the locale into <html lang> in the browser: start there in the language the server rendered,
 // so the page does not read as English while it hydrates.
 init({

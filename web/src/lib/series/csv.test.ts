@@ -8,6 +8,7 @@ const row = (time: string, account: string | null, cost: string): SeriesRow => (
   account,
   partition: null,
   tier: null,
+  cluster: null,
   jobs: 3,
   cpuHours: 1.5,
   gpuHours: 0.25,

@@ -25,7 +25,7 @@ export function toCsv(header: readonly string[], rows: readonly (readonly Cell[]
   return `\uFEFF${[header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 
-const GROUP_HEADERS: Record<SeriesGroupField, string> = { account: 'account', partition: 'partition', tier: 'tier' };
+const GROUP_HEADERS: Record<SeriesGroupField, string> = { account: 'account', partition: 'partition', tier: 'tier', cluster: 'cluster' };
 
 /** The series rows of the shown buckets, one line per bucket (and group), exact money as the API gave it. */
 export function seriesCsv(rows: readonly SeriesRow[], buckets: readonly BucketSlot[], group: SeriesGroupField | null): string {

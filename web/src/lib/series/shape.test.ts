@@ -18,6 +18,7 @@ function row(time: string, fields: Partial<SeriesRow> = {}): SeriesRow {
     account: null,
     partition: null,
     tier: null,
+    cluster: null,
     jobs: 0,
     cpuHours: 0,
     gpuHours: 0,

@@ -92,7 +92,7 @@ export function hoursOf(rows: readonly SeriesRow[], buckets: readonly BucketSlot
   };
 }
 
-export type SeriesGroupField = 'account' | 'partition' | 'tier';
+export type SeriesGroupField = 'account' | 'partition' | 'tier' | 'cluster';
 
 /**
  * One measure per bucket, stacked by a grouping: the `limit` groups with the most over the window, then the rest as

@@ -15,7 +15,8 @@ export interface LoadedSeries {
   code: string | null;
 }
 
-export const STAFF_GROUPS: readonly SeriesGroupField[] = ['account', 'tier', 'partition'];
+/** The staff chart's groupings; `cluster` only where more than one is configured (`LoadedStaffSeries.clusters`). */
+export const STAFF_GROUPS: readonly SeriesGroupField[] = ['account', 'tier', 'partition', 'cluster'];
 
 export interface StaffView {
   group: SeriesGroupField;
@@ -26,6 +27,8 @@ export interface StaffView {
 export interface LoadedStaffSeries extends LoadedSeries {
   view: StaffView;
   top: TopUser[];
+  /** The configured clusters' names. */
+  clusters: string[];
 }
 
 /** The staff chart's grouping and measure (?chartGroup, ?measure) and the usage page's own filter fields. */
@@ -41,6 +44,7 @@ export function staffView(params: URLSearchParams): StaffView {
       user: text('user'),
       account: text('account'),
       partition: text('partition'),
+      cluster: text('cluster'),
       billed: billed === 'true' ? true : billed === 'false' ? false : undefined,
     },
   };

@@ -9,7 +9,7 @@ describe('navSections', () => {
   });
 
   it('gives staff the staff pages first, and their own usage under /admin', () => {
-    const staffPages = ['/admin/rates', '/admin/usage', '/admin/billing', '/admin/audit', '/admin/users'];
+    const staffPages = ['/admin/rates', '/admin/usage', '/admin/billing', '/admin/audit', '/admin/users', '/admin/sync'];
     const own = ['/admin/my-usage', '/receipts', '/playground'];
     expect(hrefs('operator')).toEqual([['staff', staffPages], ['personal', own]]);
     expect(hrefs('admin')).toEqual([['staff', staffPages], ['personal', own]]);

@@ -1,6 +1,6 @@
 import type { Role } from '$lib/viewer';
 
-export type NavIcon = 'rates' | 'table' | 'chart' | 'billing' | 'audit' | 'users' | 'receipt' | 'calculator';
+export type NavIcon = 'rates' | 'table' | 'chart' | 'billing' | 'audit' | 'users' | 'receipt' | 'calculator' | 'sync';
 
 export interface NavLink {
   href: string;
@@ -54,6 +54,7 @@ export function navSections(role: Role): NavSection[] {
         { href: '/admin/billing', label: 'nav_billing', testid: 'nav-billing', icon: 'billing' },
         { href: '/admin/audit', label: 'nav_audit', testid: 'nav-audit', icon: 'audit' },
         { href: '/admin/users', label: 'shell_nav_users', testid: 'nav-users', icon: 'users' },
+        { href: '/admin/sync', label: 'nav_sync', testid: 'nav-sync', icon: 'sync' },
       ],
     },
     personal,
