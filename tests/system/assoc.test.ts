@@ -3,7 +3,15 @@
  * (its account tree: root > physics, chemistry, ops; root > science > astro; coordinators alice of science, oper of
  * astro). Run through `bash tests/system/run.sh tests/system/assoc.test.ts`.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemMeta } from '../../server/src/audit/recorder.ts';
+import { type Db, openDatabase } from '../../server/src/db/client.ts';
+import { syncJobs } from '../../server/src/jobs/sync.ts';
+import { reconcile } from '../../server/src/reconcile/compare.ts';
+import { ledgerHoursInWindow } from '../../server/src/reconcile/store.ts';
 import { type AccountTree, fetchAssociations, fetchRestdAssociations } from '../../server/src/slurm/assoc.ts';
 import { createSacctSource } from '../../server/src/slurm/sacct.ts';
 import { accountTotals, fetchSreport, type SreportTotals } from '../../server/src/slurm/sreport.ts';
@@ -155,5 +163,35 @@ describe.skipIf(!sandbox.ok)('sreport totals from a real Slurm 22.05', () => {
     }
     expect(exact.get('physics')?.cpuHours ?? 0).toBeGreaterThan(0);
     console.info('sreport hours per account (own usage):', JSON.stringify(Object.fromEntries(exact)));
+  });
+});
+
+describe.skipIf(!sandbox.ok)('the reconciliation of the ledger against a real sreport', () => {
+  const env = (sandbox as { env: SandboxEnv }).env;
+  const from = () => new Date(Math.floor((env.seedStart - 5) / 3600) * 3600 * 1000);
+  const to = () => new Date((Math.floor((env.seedEnd + 5) / 3600) * 3600 + 3600) * 1000);
+  let dir: string;
+  let db: Db;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'hpc-acct-reconcile-'));
+    db = openDatabase(path.join(dir, 'ledger.db'));
+    slurmCmd(env, 'sacctmgr', ['-i', 'rollup', slurmTime(from().getTime() / 1000), slurmTime(to().getTime() / 1000)]);
+  });
+  afterAll(async () => {
+    await db?.$disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds every account’s CPU-, GPU- and memory-hours in the ledger within 0.1 % of sreport’s', async () => {
+    const source = createSacctSource({ exec: rootExec(env), cluster: env.cluster, timeoutMs: TIMEOUT_MS, allUsers: true });
+    const run = await syncJobs(db, [source], { from: new Date(env.seedStart * 1000 - 60_000), to: new Date(env.seedEnd * 1000 + 60_000), trigger: 'cli' }, systemMeta());
+    expect(run.status).toBe('ok');
+    const report = await fetchSreport({ exec: rootExec(env), timeoutMs: TIMEOUT_MS, cluster: env.cluster, from: from(), to: to(), unit: 'seconds' });
+    const rows = reconcile(await ledgerHoursInWindow(db, env.cluster, report.from, report.to), accountTotals(report.rows, { own: true }), 0.001, 0);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const r of rows) expect(r, `${r.account}: ledger ${JSON.stringify(r.ledger)} vs sreport ${JSON.stringify(r.slurm)}`).toMatchObject({ withinTolerance: true });
+    expect(rows.find((r) => r.account === 'physics')?.ledger.cpuHours ?? 0).toBeGreaterThan(0);
+    console.info('reconciliation:', JSON.stringify(rows.map((r) => [r.account, r.worstRelative])));
   });
 });
