@@ -101,6 +101,7 @@ export async function buildApp(config: Config, options: { logger?: Logger } = {}
   const server = createServer(router);
   const socket = attachGraphQLWebSocket(server, yoga, config, (error) => log.error({ err: error }, 'GraphQL operation failed'));
   const afterSync = async () => {
+    await services.rates.applyDue(systemMeta('scheduler'));
     if (config.accounts) await services.accounts.sync(systemMeta('sync'));
     await services.budgets.check(systemMeta('sync'));
   };

@@ -14,6 +14,7 @@ import { invalidateSession, hashToken, type SessionViewer } from './auth/session
 import { createApiToken, credentialAlive, listApiTokens, revokeApiToken } from './auth/tokens.ts';
 import { findReceipt, listReceipts, type ReceiptListFilter, receiptItems, receiptTotals } from './billing/receipt-store.ts';
 import { createReceipt, markReceiptPaid, markReceiptsPaid, type ReceiptOwner } from './billing/receipts.ts';
+import { applyDueRateRules, createRateRule, deleteRateRule, listRateRules, type RateRuleInput } from './billing/rate-rule-store.ts';
 import { getRate, previewRate, rateHistory, type RateUpdate, updateRate } from './billing/rates.ts';
 import { recordAudit } from './audit/recorder.ts';
 import type { ClusterConfig, Config } from './config.ts';
@@ -111,6 +112,23 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
       get: (tier: string) => getRate(db, tier),
       history: (tier: string | undefined, last: number) => rateHistory(db, tier, last),
       preview: (input: RateUpdate) => previewRate(db, input, config.auth.defaultTier),
+      rules: (tier?: string | null) => listRateRules(db, tier),
+      async createRule(input: RateRuleInput, meta: RequestMeta) {
+        const rule = await createRateRule(db, input, meta, config.auth.defaultTier);
+        if (rule.appliedAt) ledgerChanged('rate');
+        return rule;
+      },
+      async deleteRule(id: number, meta: RequestMeta) {
+        const rule = await deleteRateRule(db, id, meta, config.auth.defaultTier);
+        if (rule.appliedAt) ledgerChanged('rate');
+        return rule;
+      },
+      /** Puts scheduled rules in force when their date has come; every sync round calls it. */
+      async applyDue(meta: RequestMeta, now = new Date()) {
+        const applied = await applyDueRateRules(db, meta, config.auth.defaultTier, now);
+        if (applied.length) ledgerChanged('rate');
+        return applied;
+      },
       async update(input: RateUpdate, meta: RequestMeta) {
         const rate = await updateRate(db, input, meta, config.auth.defaultTier);
         pubsub.publish('rateChanged', rate);

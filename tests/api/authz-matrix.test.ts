@@ -95,6 +95,11 @@ const ROOT: Record<string, Op> = {
   'Mutation.setAccountTier': () => ({ query: 'mutation { setAccountTier(input: { account: "chemistry", tier: gov }) { usersChanged } }' }),
   'Query.quoteJob': () => ({ query: '{ quoteJob(input: { text: "sbatch -n 1 -t 10 job.sh" }) { total } }' }),
   'Query.reconciliation': () => ({ query: '{ reconciliation(month: "2026-10") { month } }' }),
+  'Query.rateRules': () => ({ query: '{ rateRules { id } }' }),
+  'Mutation.createRateRule': () => ({
+    query: 'mutation { createRateRule(input: { tier: mu, gpuType: "matrix", cpuPerHour: "0.5", gpuPerHour: "12", memGBPerHour: "0.05", effectiveFrom: "2999-01-01T00:00:00Z" }) { id } }',
+  }),
+  'Mutation.deleteRateRule': () => ({ query: 'mutation { deleteRateRule(id: 999999) { id } }' }),
   'Query.budgets': () => ({ query: '{ budgets { id } }' }),
   'Mutation.setBudget': () => ({ query: 'mutation { setBudget(input: { account: "nope", period: month, limit: "1" }) { id } }' }),
   'Mutation.deleteBudget': () => ({ query: 'mutation { deleteBudget(id: 999999) { id } }' }),
@@ -159,6 +164,7 @@ const REACH: Record<string, Op> = {
   BudgetAlert: (s, x) => ({ query: `query($a: String!) { account(name: $a) { budgets { alerts { ${s} } } } }`, variables: { a: x.account } }),
   AlertDelivery: (s, x) => ({ query: `query($a: String!) { account(name: $a) { budgets { alerts { deliveries { ${s} } } } } }`, variables: { a: x.account } }),
   SentBudgetAlert: (s) => ({ query: `mutation { checkBudgets { ${s} } }` }),
+  RateRule: (s) => ({ query: `{ rateRules { ${s} } }` }),
   JobQuote: (s) => ({ query: `{ quoteJob(input: { text: "sbatch -n 1 -t 10 job.sh" }) { ${s} } }` }),
   JobRequest: (s) => ({ query: `{ quoteJob(input: { text: "sbatch -n 1 -t 10 job.sh" }) { request { ${s} } } }` }),
   Reconciliation: (s) => ({ query: `{ reconciliation(month: "2026-10") { ${s} } }` }),
@@ -233,6 +239,7 @@ beforeAll(async () => {
     },
     systemMeta('test'),
   );
+  await t.app.db.rateRule.create({ data: { tier: 'mu', gpuType: 'h100', cpuPerHour: '0.5', gpuPerHour: '40', memGBPerHour: '0.05', effectiveFrom: new Date('2999-01-01T00:00:00Z'), createdBy: 'admin' } });
   for (const account of ['physics', 'chemistry']) {
     const budget = await t.app.db.budget.create({ data: { account, period: 'year', limitSatang: 100_000n, createdBy: 'admin', notifyEmails: 'pi@example.org' } });
     await t.app.db.budgetAlert.create({ data: { budgetId: budget.id, periodStart: new Date('2026-01-01T00:00:00Z'), threshold: 50, spentSatang: 50_000n, deliveries: '[{"channel":"email","delivered":true}]' } });

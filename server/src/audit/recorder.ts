@@ -23,6 +23,7 @@ export type AuditEvent =
   | { action: 'accounts.sync'; target: string; extra: { accounts: number; added: number; removed: number; membersOpened: number; membersClosed: number } }
   | { action: 'account.pi.add' | 'account.pi.remove'; target: string; extra: { user: string } }
   | { action: 'account.tier.update'; target: string; extra: { old: string | null; new: string | null } }
+  | { action: 'rates.rule.create' | 'rates.rule.apply' | 'rates.rule.delete'; target: string; extra: Record<string, unknown> }
   | { action: 'budget.set' | 'budget.delete'; target: string; extra: Record<string, unknown> }
   | { action: 'budget.alert'; target: string; extra: { budgetId: number; periodStart: string; threshold: number; spentSatang: string; deliveries: unknown } };
 

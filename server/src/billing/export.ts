@@ -4,7 +4,8 @@ import type { Db } from '../db/client.ts';
 import { accountTiers } from '../accounts/store.ts';
 import { costOfUnits } from '@hpc-accounting/pricing/cost';
 import { formatSatang } from '@hpc-accounting/pricing/money';
-import { jobWhere, type UsageFilter } from './usage.ts';
+import { activeOverrides, jobWhere, type UsageFilter } from './usage.ts';
+import { gpuTypesOf, pickRate } from './rate-rules.ts';
 
 // OWASP's formula starts (= + - @ tab CR), plus line feed and NUL (ASVS 1.2.10); behind leading
 // whitespace or invisibles too, since some spreadsheets trim those, and in the fullwidth forms that
@@ -74,13 +75,14 @@ export async function usageCsv(db: Db, filter: UsageFilter, defaultTier = 'mu') 
     db.rate.findMany(),
   ]);
   const tierOf = new Map(users.map((u) => [u.username, u.tier]));
+  const overrides = await activeOverrides(db);
   const accountTier = await accountTiers(db, [...new Set(jobs.map((j) => j.account).filter((a): a is string => a !== null))]);
   const rateOf = new Map(rates.map((r) => [r.tier, r]));
   const header = ['job key', 'job id', 'user', 'tier', 'job name', 'account', 'partition', 'state', 'start (UTC)', 'end (UTC)', 'elapsed (s)', 'CPUs', 'GPUs', 'memory (MiB)', 'CPU-hours', 'GPU-hours', 'memory GB-hours', 'cost (THB)', 'receipt'];
   const rows = jobs.map((j) => {
     const tier = (j.account ? accountTier.get(j.account) : undefined) ?? tierOf.get(j.user) ?? defaultTier;
     // A billed job costs what its receipt charged; the rest is priced at the current rate.
-    const c = costOfUnits(j, j.elapsedSeconds, j.receiptItem ?? rateOf.get(tier)!);
+    const c = costOfUnits(j, j.elapsedSeconds, j.receiptItem ?? pickRate(overrides, rateOf.get(tier)!, { tier, partition: j.partition, gpuTypes: gpuTypesOf(j.allocTres) }));
     return [j.key, j.jobId, j.user, tier, j.name ?? '', j.account ?? '', j.partition ?? '', j.state, iso(j.start), iso(j.end), j.elapsedSeconds, j.cpus, j.gpus, j.memMiB,
       hours(c.cpuHours), hours(c.gpuHours), hours(c.memGBHours), formatSatang(c.costSatang), j.receiptItem?.receiptId ?? ''];
   });

@@ -4,7 +4,8 @@ import { dialect } from '../db/dialect.ts';
 import { DomainError } from '../errors.ts';
 import { rebuildRollups, slotsOf } from '../rollups/store.ts';
 import { costOfUnits } from '@hpc-accounting/pricing/cost';
-import { jobWhere } from './usage.ts';
+import { activeOverrides, jobWhere } from './usage.ts';
+import { gpuTypesOf, pickRate } from './rate-rules.ts';
 import { accountTiers } from '../accounts/store.ts';
 
 /** What a receipt operation refuses with: a DomainError of one of these codes. */
@@ -73,10 +74,12 @@ export async function createReceipt(db: Db, owner: ReceiptOwner | string, cutoff
       const userTier = 'account' in who ? await userTiers(tx, [...new Set(jobs.map((j) => j.user))], defaultTier) : null;
       const tierOfJob = (j: (typeof jobs)[number]) => (j.account ? accountTier.get(j.account) : undefined) ?? userTier?.get(j.user) ?? ownTier;
       const rates = new Map((await tx.rate.findMany()).map((r) => [r.tier, r]));
+      const overrides = await activeOverrides(tx);
       const items = jobs.map((j) => {
         const tier = tierOfJob(j);
-        const rate = rates.get(tier);
-        if (!rate) throw new ReceiptError('NOT_FOUND', `no rate is set for tier "${tier}"`);
+        const base = rates.get(tier);
+        if (!base) throw new ReceiptError('NOT_FOUND', `no rate is set for tier "${tier}"`);
+        const rate = pickRate(overrides, base, { tier, partition: j.partition, gpuTypes: gpuTypesOf(j.allocTres) });
         const c = costOfUnits(j, j.elapsedSeconds, rate);
         return {
           billingKey: j.key,

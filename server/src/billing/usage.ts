@@ -5,6 +5,7 @@ import { readQuery } from '../db/reader.ts';
 import { calendarOf, labelMonths, rollupZone } from '../rollups/levels.ts';
 import { badInput, DomainError } from '../errors.ts';
 import { parseRate } from '@hpc-accounting/pricing/money';
+import { type RateOverride, specificity } from './rate-rules.ts';
 
 /** Which ledger jobs a view covers. Only finished jobs (with an end) count as usage. */
 export interface UsageFilter {
@@ -137,15 +138,33 @@ export async function pricedJobs(
   what: WhatIf = {},
 ) {
   const rates = what.rates ?? (await db.rate.findMany());
-  const rateRows = rates.length === 0 ? Prisma.sql`SELECT NULL AS "tier", 0 AS "rc", 0 AS "rg", 0 AS "rm" WHERE ${no()}` : Prisma.join(
-    rates.map(
-      (r) =>
-        Prisma.sql`SELECT ${r.tier} AS "tier", CAST(${parseRate(r.cpuPerHour).toString()} AS ${int()}) AS "rc", CAST(${parseRate(r.gpuPerHour).toString()} AS ${int()}) AS "rg", CAST(${parseRate(r.memGBPerHour).toString()} AS ${int()}) AS "rm"`,
+  const overrides = await activeOverrides(db);
+  const text = Prisma.raw('TEXT');
+  const micros = (v: string) => Prisma.sql`CAST(${parseRate(v).toString()} AS ${int()})`;
+  // The tiers' own rates under ids of their own below zero, the overrides in force under theirs.
+  const rows = [
+    ...rates.map(
+      (r, i) =>
+        Prisma.sql`SELECT ${-1 - i} AS "id", ${r.tier} AS "tier", CAST(NULL AS ${text}) AS "partition", CAST(NULL AS ${text}) AS "gpuType", 0 AS "spec", ${micros(r.cpuPerHour)} AS "rc", ${micros(r.gpuPerHour)} AS "rg", ${micros(r.memGBPerHour)} AS "rm"`,
     ),
-    ' UNION ALL ',
-  );
+    ...overrides.map(
+      (o) =>
+        Prisma.sql`SELECT ${o.id} AS "id", ${o.tier} AS "tier", CAST(${o.partition} AS ${text}) AS "partition", CAST(${o.gpuType} AS ${text}) AS "gpuType", ${specificity(o)} AS "spec", ${micros(o.cpuPerHour)} AS "rc", ${micros(o.gpuPerHour)} AS "rg", ${micros(o.memGBPerHour)} AS "rm"`,
+    ),
+  ];
+  const rateRows = rows.length === 0 ? Prisma.sql`SELECT NULL AS "id", NULL AS "tier", NULL AS "partition", NULL AS "gpuType", 0 AS "spec", 0 AS "rc", 0 AS "rg", 0 AS "rm" WHERE ${no()}` : Prisma.join(rows, ' UNION ALL ');
   const d = Prisma.raw(D.toString());
   const tier = what.tier !== undefined ? Prisma.sql`${what.tier}` : tierSql(defaultTier);
+  // Without overrides a job's rate is its tier's; with them, the most specific one that matches it (rate-rules.ts).
+  const rateJoin =
+    overrides.length === 0
+      ? Prisma.sql`LEFT JOIN "rates" r ON r."tier" = ${tier}`
+      : Prisma.sql`LEFT JOIN "rates" r ON r."id" = (
+          SELECT x."id" FROM "rates" x
+          WHERE x."tier" = ${tier}
+            AND (x."partition" IS NULL OR x."partition" = j."partition")
+            AND (x."gpuType" IS NULL OR j."allocTres" LIKE '%"gres/gpu:' || x."gpuType" || '"%')
+          ORDER BY x."spec" DESC, x."id" ASC LIMIT 1)`;
   const round = (u: string) => Prisma.raw(`("${u}" / ${D}) * "secs" + (2 * ("${u}" % ${D}) * "secs" + ${D}) / (2 * ${D})`);
   // The CPU and GPU shares of a job's cost, each rounded as the whole is, at the rates it was (or would be) billed at;
   // the memory share is the rest, so the three always add up to the cost.
@@ -172,7 +191,7 @@ export async function pricedJobs(
         LEFT JOIN "User" u ON u."username" = j."user"
         LEFT JOIN "SlurmAccount" acct ON acct."name" = j."account"
         LEFT JOIN "ReceiptItem" ri ON ri."billingKey" = j."key"
-        LEFT JOIN "rates" r ON r."tier" = ${tier}
+        ${rateJoin}
         WHERE ${where}
       )${alias('p')}
     )${alias('q')}`,
@@ -392,4 +411,13 @@ export function topOf(buckets: UsageBucket[], order?: { by: UsageMeasure; direct
     });
   }
   return limit === undefined ? out : out.slice(0, limit);
+}
+
+/** The overrides of tiers' rates in force (applied rules that name a partition or a GPU type). */
+export async function activeOverrides(db: Db | Tx): Promise<RateOverride[]> {
+  return db.rateRule.findMany({
+    where: { appliedAt: { not: null }, OR: [{ partition: { not: null } }, { gpuType: { not: null } }] },
+    select: { id: true, tier: true, partition: true, gpuType: true, cpuPerHour: true, gpuPerHour: true, memGBPerHour: true },
+    orderBy: { id: 'asc' },
+  });
 }

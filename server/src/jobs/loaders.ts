@@ -6,7 +6,8 @@ import { notFound } from '../errors.ts';
 import { usageFromRollups } from '../rollups/totals.ts';
 import type { JobRecordRow } from './ledger.ts';
 import { accountTiers, managedAccounts } from '../accounts/store.ts';
-import { EMPTY_BUCKET, type JobOrder, listJobs, type UsageFilter, type UsageGroup, usageBuckets, usageTotals } from '../billing/usage.ts';
+import { gpuTypesOf, pickRate } from '../billing/rate-rules.ts';
+import { activeOverrides, EMPTY_BUCKET, type JobOrder, listJobs, type UsageFilter, type UsageGroup, usageBuckets, usageTotals } from '../billing/usage.ts';
 
 /**
  * Per-request loaders over the ledger: every resolver that needs jobs, rates or a user's tier asks
@@ -18,7 +19,13 @@ export function createLoaders(db: Db, defaultTier = 'mu') {
     const rows = await listRates(db);
     return keys.map(() => rows);
   });
+  /** The overrides of tiers' rates in force (the one key is 'all'). */
+  const overrides = new DataLoader(async (keys: readonly 'all'[]) => {
+    const rows = await activeOverrides(db);
+    return keys.map(() => rows);
+  });
   const loaders = {
+    overrides,
     /** Pages of the job connection, keyed by filter and cursor. */
     jobPage: new DataLoader(
       (keys: readonly { filter: UsageFilter; first: number; after?: string | null; order?: JobOrder | null }[]) =>
@@ -80,7 +87,9 @@ export function createLoaders(db: Db, defaultTier = 'mu') {
             if (billed) return costOfUnits(job, job.elapsedSeconds, billed);
             const tier = (job.account ? await loaders.accountTierOf.load(job.account) : null) ?? (await loaders.tierOf.load(job.user));
             const rate = await loaders.rate.load(tier).catch(() => null);
-            return rate ? costOfUnits(job, job.elapsedSeconds, rate) : notFound(`no rate is set for tier "${tier}"`);
+            if (!rate) return notFound(`no rate is set for tier "${tier}"`);
+            const picked = pickRate(await overrides.load('all'), rate, { tier, partition: job.partition, gpuTypes: gpuTypesOf(job.allocTres) });
+            return costOfUnits(job, job.elapsedSeconds, picked);
           }),
         ),
       { cacheKeyFn: (job) => job.key },
