@@ -18,6 +18,16 @@ export const AUDIT_ACTIONS = [
   'user.tier.update',
   'token.create',
   'token.revoke',
+  'accounts.sync',
+  'account.pi.add',
+  'account.pi.remove',
+  'account.tier.update',
+  'rates.rule.create',
+  'rates.rule.apply',
+  'rates.rule.delete',
+  'budget.set',
+  'budget.delete',
+  'budget.alert',
 ] as const;
 
 /** The i18n key of an action's label; the page falls back to the action itself when there is none. */
@@ -42,7 +52,7 @@ const isInstant = (text: string) => INSTANT.test(text) && !Number.isNaN(Date.par
 
 export function describeTarget(action: string, target: string | null | undefined): Target {
   if (!target) return { kind: 'none' };
-  if (action === 'rates.update') return { kind: 'tier', tier: target };
+  if (action === 'rates.update' || action.startsWith('rates.rule.')) return { kind: 'tier', tier: target };
   if (action.startsWith('receipt.') && /^\d+$/.test(target)) return { kind: 'receipt', id: target };
   if (action.startsWith('token.') && /^\d+$/.test(target)) return { kind: 'token', id: target };
   if (action === 'jobs.sync') {
@@ -92,7 +102,7 @@ const WORDS: Record<string, { values: string[]; key: (value: string) => string }
   source: { values: ['restd', 'sacct', 'csv'], key: (v) => `source_${v}` },
 };
 /** Details whose text is a tier (user.tier.update's old and new). */
-const TIER_KEYS: Record<string, string[]> = { 'user.tier.update': ['old', 'new'] };
+const TIER_KEYS: Record<string, string[]> = { 'user.tier.update': ['old', 'new'], 'account.tier.update': ['old', 'new'] };
 
 function valueOf(key: string, value: unknown, tiers: boolean): DetailValue {
   if (value === null || value === undefined || value === '') return { kind: 'empty' };
