@@ -75,6 +75,32 @@ describe.skipIf(!!missing)('rates in the browser', () => {
     await user.screenshot({ path: shot('playground-after') });
   });
 
+  it('adds a rate for a GPU type, which then prices those jobs, and shows the rules in both languages', async () => {
+    const admin = await adminCtx.newPage();
+    await admin.goto(`${server.url}/admin/rates?lang=en`);
+    const form = admin.getByTestId('rate-rule-form');
+    await form.locator('#rule-tier').selectOption('mu');
+    await form.locator('#rule-gpu-type').fill('h100');
+    await form.locator('#rule-cpu').fill('1.25');
+    await form.locator('#rule-gpu').fill('40');
+    await form.locator('#rule-mem').fill('0.05');
+    await form.getByRole('button', { name: /add rule/i }).click();
+    await expect.poll(() => admin.getByTestId('rate-rule-row').first().innerText(), { timeout: 20_000 }).toMatch(/h100[\s\S]*40[\s\S]*in force/);
+    const rule = await server.app.db.rateRule.findFirst({ where: { gpuType: 'h100' } });
+    expect(rule).toMatchObject({ tier: 'mu', gpuPerHour: '40' });
+    expect(rule!.appliedAt).not.toBeNull();
+    await admin.getByTestId('rate-rules').scrollIntoViewIfNeeded();
+    await admin.screenshot({ path: shot('admin-rate-rules') });
+    await admin.goto(`${server.url}/admin/rates?lang=th`);
+    await expect.poll(() => admin.getByTestId('rate-rule-row').first().innerText()).toMatch(/มีผลแล้ว/);
+    await admin.getByTestId('rate-rules').scrollIntoViewIfNeeded();
+    await admin.screenshot({ path: shot('admin-rate-rules-th') });
+    await admin.getByTestId('rate-rule-remove').first().click();
+    await expect.poll(() => admin.getByTestId('rate-rule-row').count()).toBe(0);
+    await admin.goto(`${server.url}/admin/rates?lang=en`);
+    await admin.close();
+  });
+
   it('keeps a user out of /admin/rates', async () => {
     const page = await userCtx.newPage();
     await page.goto(`${server.url}/admin/rates`);

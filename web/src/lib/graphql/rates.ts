@@ -101,3 +101,37 @@ export function latestRates(...sources: ReadonlyArray<Iterable<RateFields> | und
   }
   return byTier;
 }
+
+/** Overrides per partition or GPU type, and scheduled changes of a tier's rate. */
+export const RateRulesQuery = graphql(`
+  query RateRules {
+    rateRules {
+      id
+      tier
+      partition
+      gpuType
+      cpuPerHour
+      gpuPerHour
+      memGBPerHour
+      effectiveFrom
+      inForce
+    }
+  }
+`);
+
+export const CreateRateRuleMutation = graphql(`
+  mutation CreateRateRule($input: CreateRateRuleInput!) {
+    createRateRule(input: $input) {
+      id
+      inForce
+    }
+  }
+`);
+
+export const DeleteRateRuleMutation = graphql(`
+  mutation DeleteRateRule($id: Int!) {
+    deleteRateRule(id: $id) {
+      id
+    }
+  }
+`);

@@ -22,6 +22,9 @@ type Documents = {
     "\n  mutation UpdateRate($input: UpdateRateInput!) {\n    updateRate(input: $input) {\n      ...RateFields\n    }\n  }\n": typeof types.UpdateRateDocument,
     "\n  query RateChangePreview($input: UpdateRateInput!) {\n    rateChangePreview(input: $input) {\n      tier\n      current {\n        cpuPerHour\n        gpuPerHour\n        memGBPerHour\n      }\n      next {\n        cpuPerHour\n        gpuPerHour\n        memGBPerHour\n      }\n      unbilledJobs\n      unbilledBefore {\n        cost\n      }\n      unbilledAfter {\n        cost\n      }\n      difference\n    }\n  }\n": typeof types.RateChangePreviewDocument,
     "\n  query RateHistory($last: Int) {\n    rateHistory(last: $last) {\n      id\n      tier\n      changedAt\n      changedBy\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      oldCpuPerHour\n      oldGpuPerHour\n      oldMemGBPerHour\n    }\n  }\n": typeof types.RateHistoryDocument,
+    "\n  query RateRules {\n    rateRules {\n      id\n      tier\n      partition\n      gpuType\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      effectiveFrom\n      inForce\n    }\n  }\n": typeof types.RateRulesDocument,
+    "\n  mutation CreateRateRule($input: CreateRateRuleInput!) {\n    createRateRule(input: $input) {\n      id\n      inForce\n    }\n  }\n": typeof types.CreateRateRuleDocument,
+    "\n  mutation DeleteRateRule($id: Int!) {\n    deleteRateRule(id: $id) {\n      id\n    }\n  }\n": typeof types.DeleteRateRuleDocument,
     "\n  fragment ReceiptFields on Receipt {\n    id\n    user\n    tier\n    createdAt\n    cutoff\n    itemCount\n    total\n    status\n    paidAt\n    paidBy\n    viewerCanMarkPaid\n  }\n": typeof types.ReceiptFieldsFragmentDoc,
     "\n  query MyReceipts($first: Int, $offset: Int, $orderBy: ReceiptOrder) {\n    myReceipts(first: $first, offset: $offset, orderBy: $orderBy) {\n      ...ReceiptFields\n    }\n    all: myReceiptTotals {\n      count\n    }\n    pending: myReceiptTotals(status: pending) {\n      count\n      total\n    }\n  }\n": typeof types.MyReceiptsDocument,
     "\n  query Receipts($status: ReceiptStatus, $user: String, $first: Int, $offset: Int, $orderBy: ReceiptOrder) {\n    receipts(status: $status, user: $user, first: $first, offset: $offset, orderBy: $orderBy) {\n      ...ReceiptFields\n    }\n    receiptTotals(status: $status, user: $user) {\n      count\n      total\n    }\n  }\n": typeof types.ReceiptsDocument,
@@ -62,6 +65,9 @@ const documents: Documents = {
     "\n  mutation UpdateRate($input: UpdateRateInput!) {\n    updateRate(input: $input) {\n      ...RateFields\n    }\n  }\n": types.UpdateRateDocument,
     "\n  query RateChangePreview($input: UpdateRateInput!) {\n    rateChangePreview(input: $input) {\n      tier\n      current {\n        cpuPerHour\n        gpuPerHour\n        memGBPerHour\n      }\n      next {\n        cpuPerHour\n        gpuPerHour\n        memGBPerHour\n      }\n      unbilledJobs\n      unbilledBefore {\n        cost\n      }\n      unbilledAfter {\n        cost\n      }\n      difference\n    }\n  }\n": types.RateChangePreviewDocument,
     "\n  query RateHistory($last: Int) {\n    rateHistory(last: $last) {\n      id\n      tier\n      changedAt\n      changedBy\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      oldCpuPerHour\n      oldGpuPerHour\n      oldMemGBPerHour\n    }\n  }\n": types.RateHistoryDocument,
+    "\n  query RateRules {\n    rateRules {\n      id\n      tier\n      partition\n      gpuType\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      effectiveFrom\n      inForce\n    }\n  }\n": types.RateRulesDocument,
+    "\n  mutation CreateRateRule($input: CreateRateRuleInput!) {\n    createRateRule(input: $input) {\n      id\n      inForce\n    }\n  }\n": types.CreateRateRuleDocument,
+    "\n  mutation DeleteRateRule($id: Int!) {\n    deleteRateRule(id: $id) {\n      id\n    }\n  }\n": types.DeleteRateRuleDocument,
     "\n  fragment ReceiptFields on Receipt {\n    id\n    user\n    tier\n    createdAt\n    cutoff\n    itemCount\n    total\n    status\n    paidAt\n    paidBy\n    viewerCanMarkPaid\n  }\n": types.ReceiptFieldsFragmentDoc,
     "\n  query MyReceipts($first: Int, $offset: Int, $orderBy: ReceiptOrder) {\n    myReceipts(first: $first, offset: $offset, orderBy: $orderBy) {\n      ...ReceiptFields\n    }\n    all: myReceiptTotals {\n      count\n    }\n    pending: myReceiptTotals(status: pending) {\n      count\n      total\n    }\n  }\n": types.MyReceiptsDocument,
     "\n  query Receipts($status: ReceiptStatus, $user: String, $first: Int, $offset: Int, $orderBy: ReceiptOrder) {\n    receipts(status: $status, user: $user, first: $first, offset: $offset, orderBy: $orderBy) {\n      ...ReceiptFields\n    }\n    receiptTotals(status: $status, user: $user) {\n      count\n      total\n    }\n  }\n": types.ReceiptsDocument,
@@ -140,6 +146,18 @@ export function graphql(source: "\n  query RateChangePreview($input: UpdateRateI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query RateHistory($last: Int) {\n    rateHistory(last: $last) {\n      id\n      tier\n      changedAt\n      changedBy\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      oldCpuPerHour\n      oldGpuPerHour\n      oldMemGBPerHour\n    }\n  }\n"): (typeof documents)["\n  query RateHistory($last: Int) {\n    rateHistory(last: $last) {\n      id\n      tier\n      changedAt\n      changedBy\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      oldCpuPerHour\n      oldGpuPerHour\n      oldMemGBPerHour\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RateRules {\n    rateRules {\n      id\n      tier\n      partition\n      gpuType\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      effectiveFrom\n      inForce\n    }\n  }\n"): (typeof documents)["\n  query RateRules {\n    rateRules {\n      id\n      tier\n      partition\n      gpuType\n      cpuPerHour\n      gpuPerHour\n      memGBPerHour\n      effectiveFrom\n      inForce\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateRateRule($input: CreateRateRuleInput!) {\n    createRateRule(input: $input) {\n      id\n      inForce\n    }\n  }\n"): (typeof documents)["\n  mutation CreateRateRule($input: CreateRateRuleInput!) {\n    createRateRule(input: $input) {\n      id\n      inForce\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteRateRule($id: Int!) {\n    deleteRateRule(id: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteRateRule($id: Int!) {\n    deleteRateRule(id: $id) {\n      id\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
