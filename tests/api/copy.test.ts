@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../server/src/audit/recorder.ts';
+import { applyAssociations } from '../../server/src/accounts/store.ts';
+import { systemMeta, verifyAuditChain } from '../../server/src/audit/recorder.ts';
 import { connectDatabase, type Db, openDatabase } from '../../server/src/db/client.ts';
 import { COPIED_MODELS, copyDatabase, resetPostgresSequence } from '../../server/src/db/copy.ts';
 import { Prisma } from '../../server/src/generated/prisma/client.ts';
@@ -24,6 +25,20 @@ beforeAll(async () => {
   expect(made.errors).toBeUndefined();
   const rate = await t.gql('mutation { updateRate(input: { tier: mu, cpuPerHour: "0.6", gpuPerHour: "12", memGBPerHour: "0.05" }) { tier } }', {}, admin);
   expect(rate.errors).toBeUndefined();
+  // Accounts, a budget with an alert, a rate rule: every table holds rows to move.
+  await applyAssociations(
+    t.app.db,
+    {
+      accounts: [{ name: 'physics', description: 'Physics', organization: null, parent: null, coordinators: ['alice'] }],
+      associations: [{ cluster: 'test', account: 'physics', user: 'alice', parentAccount: null, partition: null }],
+    },
+    systemMeta('test'),
+  );
+  expect((await t.gql('mutation { setBudget(input: { account: "physics", period: year, limit: "0.01" }) { id } }', {}, admin)).errors).toBeUndefined();
+  expect((await t.gql('mutation { checkBudgets { threshold } }', {}, admin)).errors).toBeUndefined();
+  expect(
+    (await t.gql('mutation { createRateRule(input: { tier: mu, gpuType: "h100", cpuPerHour: "1", gpuPerHour: "40", memGBPerHour: "0.05" }) { id } }', {}, admin)).errors,
+  ).toBeUndefined();
   dir = mkdtempSync(path.join(tmpdir(), 'hpc-acct-copy-'));
   // Into the database the suite runs on: a PostgreSQL database of its own under TEST_DATABASE_URL.
   if (onPostgres) {
