@@ -6,6 +6,8 @@ export const ReceiptFieldsFragment = graphql(`
   fragment ReceiptFields on Receipt {
     id
     user
+    account
+    invoiceNumber
     tier
     createdAt
     cutoff

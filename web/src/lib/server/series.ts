@@ -28,6 +28,11 @@ export function loadOwnSeries(event: RequestEvent, username: string, now = new D
   return loadSeries(event, [], { user: username, cluster }, now);
 }
 
+/** A Slurm account's usage over the window of the URL: what its page charts (its coordinators, PIs and staff). */
+export function loadAccountSeries(event: RequestEvent, account: string, now = new Date()): Promise<LoadedSeries> {
+  return loadSeries(event, [], { account }, now);
+}
+
 /** Everyone's usage grouped as the URL says, and the biggest users of the same window (staff only). */
 export async function loadStaffSeries(event: RequestEvent, now = new Date()): Promise<LoadedStaffSeries> {
   const view = staffView(event.url.searchParams);

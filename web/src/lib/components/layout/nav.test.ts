@@ -8,8 +8,12 @@ describe('navSections', () => {
     expect(hrefs('user')).toEqual([['personal', ['/me', '/receipts', '/playground']]]);
   });
 
+  it('gives a user who coordinates a Slurm account its pages too', () => {
+    expect(navSections('user', { managesAccounts: true }).map((s) => s.links.map((l) => l.href))).toEqual([['/me', '/receipts', '/accounts', '/playground']]);
+  });
+
   it('gives staff the staff pages first, and their own usage under /admin', () => {
-    const staffPages = ['/admin/rates', '/admin/usage', '/admin/billing', '/admin/audit', '/admin/users', '/admin/sync'];
+    const staffPages = ['/admin/rates', '/admin/usage', '/admin/billing', '/admin/audit', '/admin/users', '/accounts', '/admin/sync'];
     const own = ['/admin/my-usage', '/receipts', '/playground'];
     expect(hrefs('operator')).toEqual([['staff', staffPages], ['personal', own]]);
     expect(hrefs('admin')).toEqual([['staff', staffPages], ['personal', own]]);

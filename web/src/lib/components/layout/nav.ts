@@ -1,6 +1,6 @@
 import type { Role } from '$lib/viewer';
 
-export type NavIcon = 'rates' | 'table' | 'chart' | 'billing' | 'audit' | 'users' | 'receipt' | 'calculator' | 'sync';
+export type NavIcon = 'rates' | 'table' | 'chart' | 'billing' | 'audit' | 'users' | 'receipt' | 'calculator' | 'sync' | 'accounts';
 
 export interface NavLink {
   href: string;
@@ -26,7 +26,7 @@ export interface NavSection {
  * the playground. Operators see the rates page too, read-only (the page hides the save buttons from
  * `viewerCanUpdateRates`), so its link says so.
  */
-export function navSections(role: Role): NavSection[] {
+export function navSections(role: Role, opts: { managesAccounts?: boolean } = {}): NavSection[] {
   const staff = role === 'operator' || role === 'admin';
   const personal: NavSection = {
     id: 'personal',
@@ -39,7 +39,9 @@ export function navSections(role: Role): NavSection[] {
       { href: '/playground', label: 'nav_playground', testid: 'nav-playground', icon: 'calculator' },
     ],
   };
-  if (!staff) return [personal];
+  const accounts: NavLink = { href: '/accounts', label: 'nav_accounts', testid: 'nav-accounts', icon: 'accounts' };
+  // A coordinator (or PI) of a Slurm account reaches its page; a plain member sees their accounts on their own usage.
+  if (!staff) return [opts.managesAccounts ? { ...personal, links: [...personal.links.slice(0, 2), accounts, ...personal.links.slice(2)] } : personal];
   const rates: NavLink =
     role === 'admin'
       ? { href: '/admin/rates', label: 'shell_nav_change_rate', testid: 'nav-rates', icon: 'rates' }
@@ -54,6 +56,7 @@ export function navSections(role: Role): NavSection[] {
         { href: '/admin/billing', label: 'nav_billing', testid: 'nav-billing', icon: 'billing' },
         { href: '/admin/audit', label: 'nav_audit', testid: 'nav-audit', icon: 'audit' },
         { href: '/admin/users', label: 'shell_nav_users', testid: 'nav-users', icon: 'users' },
+        accounts,
         { href: '/admin/sync', label: 'nav_sync', testid: 'nav-sync', icon: 'sync' },
       ],
     },
