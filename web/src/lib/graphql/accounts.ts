@@ -162,3 +162,77 @@ export const DeleteBudgetMutation = graphql(`
     }
   }
 `);
+
+export const QuoteJobQuery = graphql(`
+  query QuoteJob($input: QuoteJobInput!) {
+    quoteJob(input: $input) {
+      kind
+      tier
+      hours
+      arrayTasks
+      total
+      cpuPerHour
+      gpuPerHour
+      memGBPerHour
+      warnings
+      request {
+        nodes
+        ntasks
+        cpusPerTask
+        cpus
+        gpus
+        gpuType
+        memMiB
+        timeSeconds
+        partition
+        account
+        qos
+        jobName
+        arrayTasks
+        exclusive
+      }
+      perTask {
+        cpuHours
+        gpuHours
+        memGBHours
+        cpuCost
+        gpuCost
+        memCost
+        cost
+      }
+    }
+  }
+`);
+
+export const ReconciliationQuery = graphql(`
+  query Reconciliation($month: String!, $cluster: String) {
+    reconciliation(month: $month, cluster: $cluster) {
+      cluster
+      month
+      from
+      to
+      tolerance
+      differences
+      rows {
+        account
+        worstRelative
+        withinTolerance
+        ledger {
+          cpuHours
+          gpuHours
+          memGBHours
+        }
+        slurm {
+          cpuHours
+          gpuHours
+          memGBHours
+        }
+        diff {
+          cpuHours
+          gpuHours
+          memGBHours
+        }
+      }
+    }
+  }
+`);

@@ -5,16 +5,16 @@ const hrefs = (role: Parameters<typeof navSections>[0]) => navSections(role).map
 
 describe('navSections', () => {
   it('gives a user their own pages only', () => {
-    expect(hrefs('user')).toEqual([['personal', ['/me', '/receipts', '/playground']]]);
+    expect(hrefs('user')).toEqual([['personal', ['/me', '/receipts', '/playground', '/quote']]]);
   });
 
   it('gives a user who coordinates a Slurm account its pages too', () => {
-    expect(navSections('user', { managesAccounts: true }).map((s) => s.links.map((l) => l.href))).toEqual([['/me', '/receipts', '/accounts', '/playground']]);
+    expect(navSections('user', { managesAccounts: true }).map((s) => s.links.map((l) => l.href))).toEqual([['/me', '/receipts', '/accounts', '/playground', '/quote']]);
   });
 
   it('gives staff the staff pages first, and their own usage under /admin', () => {
-    const staffPages = ['/admin/rates', '/admin/usage', '/admin/billing', '/admin/audit', '/admin/users', '/accounts', '/admin/sync'];
-    const own = ['/admin/my-usage', '/receipts', '/playground'];
+    const staffPages = ['/admin/rates', '/admin/usage', '/admin/billing', '/admin/audit', '/admin/users', '/accounts', '/admin/sync', '/admin/reconcile'];
+    const own = ['/admin/my-usage', '/receipts', '/playground', '/quote'];
     expect(hrefs('operator')).toEqual([['staff', staffPages], ['personal', own]]);
     expect(hrefs('admin')).toEqual([['staff', staffPages], ['personal', own]]);
   });

@@ -1,6 +1,6 @@
 import type { Role } from '$lib/viewer';
 
-export type NavIcon = 'rates' | 'table' | 'chart' | 'billing' | 'audit' | 'users' | 'receipt' | 'calculator' | 'sync' | 'accounts';
+export type NavIcon = 'rates' | 'table' | 'chart' | 'billing' | 'audit' | 'users' | 'receipt' | 'calculator' | 'sync' | 'accounts' | 'quote';
 
 export interface NavLink {
   href: string;
@@ -37,6 +37,7 @@ export function navSections(role: Role, opts: { managesAccounts?: boolean } = {}
         : { href: '/me', label: 'nav_my_usage', testid: 'nav-my-usage', icon: 'chart' },
       { href: '/receipts', label: 'nav_receipts', testid: 'nav-receipts', icon: 'receipt' },
       { href: '/playground', label: 'nav_playground', testid: 'nav-playground', icon: 'calculator' },
+      { href: '/quote', label: 'nav_quote', testid: 'nav-quote', icon: 'quote' },
     ],
   };
   const accounts: NavLink = { href: '/accounts', label: 'nav_accounts', testid: 'nav-accounts', icon: 'accounts' };
@@ -58,6 +59,7 @@ export function navSections(role: Role, opts: { managesAccounts?: boolean } = {}
         { href: '/admin/users', label: 'shell_nav_users', testid: 'nav-users', icon: 'users' },
         accounts,
         { href: '/admin/sync', label: 'nav_sync', testid: 'nav-sync', icon: 'sync' },
+        { href: '/admin/reconcile', label: 'nav_reconcile', testid: 'nav-reconcile', icon: 'audit' },
       ],
     },
     personal,
