@@ -124,15 +124,23 @@ export async function* parseSacctChunks(
   if (batch.length) yield batch;
 }
 
+/** Where a row's fields are found in its line: end offsets of all but the last, which runs to the line's end. */
+interface HeldRow {
+  line: string;
+  ends: Int32Array;
+}
+
 /** Lines → rows → jobs as one synchronous state machine: the header, the held row of look-ahead, the job being folded. */
 class SacctParser {
   private fields: readonly string[] | null;
   private delimiter: string | null;
   private nameLast = false;
   // One row of look-ahead: a line after it with too few fields is the rest of its JobName (a newline in the name).
-  private held: string[] | null = null;
+  // Rows stay lines with field offsets: three lines in four are steps, and a step adds two fields at most.
+  private held: HeldRow | null = null;
+  private spare: Int32Array = new Int32Array(0);
   private lineNo = 0;
-  private stepAt: { jobId: number; state: number; totalCpu: number } | undefined;
+  private at: { jobId: number; state: number; totalCpu: number; row: Record<keyof JobRow, number> } | undefined;
   private readonly folder: SacctRowFolder;
 
   constructor(opts: SacctParseOptions) {
@@ -145,7 +153,7 @@ class SacctParser {
   /** One line (without its `\n`); a job it finishes is pushed to `out`. */
   line(rawLine: string, out: NormalizedJob[]): void {
     this.lineNo++;
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    const line = rawLine.charCodeAt(rawLine.length - 1) === 13 ? rawLine.slice(0, -1) : rawLine;
     const fields = this.fields;
     if (!fields) {
       if (!line.trim()) return;
@@ -159,20 +167,28 @@ class SacctParser {
     }
     const delimiter = (this.delimiter ??= '|');
     if (!line) return;
-    const parts = line.split(delimiter);
-    if (parts.length < fields.length) {
+    if (this.spare.length < fields.length) this.spare = new Int32Array(fields.length);
+    const ends = this.spare;
+    const count = fieldEnds(line, delimiter, fields.length, ends);
+    if (count < fields.length) {
       if (this.held && this.nameLast) {
-        this.held[this.held.length - 1] += `\n${line}`;
+        this.held.line += `\n${line}`;
         return;
       }
-      throw fieldCountError(this.lineNo, parts.length, fields.length);
+      throw fieldCountError(this.lineNo, count, fields.length);
     }
-    if (parts.length > fields.length) {
-      if (!this.nameLast) throw fieldCountError(this.lineNo, parts.length, fields.length);
-      parts.splice(fields.length - 1, parts.length, parts.slice(fields.length - 1).join(delimiter));
+    // More fields than the header: a delimiter inside JobName, which runs to the line's end anyway.
+    if (count > fields.length && !this.nameLast) throw fieldCountError(this.lineNo, count, fields.length);
+    const held = this.held;
+    if (held) {
+      this.row(held, out);
+      this.spare = held.ends;
+      held.line = line;
+      held.ends = ends;
+    } else {
+      this.held = { line, ends };
+      this.spare = new Int32Array(fields.length);
     }
-    if (this.held) this.row(this.held, out);
-    this.held = parts;
   }
 
   /** The input has ended: the held row and the last job. */
@@ -183,14 +199,90 @@ class SacctParser {
     if (last) out.push(last);
   }
 
-  private row(parts: string[], out: NormalizedJob[]): void {
+  // Helpers below are methods, not closures made per row: tsx names every closure it creates, at a cost per row.
+  private fieldStart({ ends }: HeldRow, i: number): number {
+    return i === 0 ? 0 : ends[i - 1] + this.delimiter!.length;
+  }
+
+  private fieldEnd({ line, ends }: HeldRow, i: number): number {
+    return i === this.fields!.length - 1 ? line.length : ends[i];
+  }
+
+  private field(held: HeldRow, i: number): string | undefined {
+    return i < 0 ? undefined : held.line.slice(this.fieldStart(held, i), this.fieldEnd(held, i));
+  }
+
+  private row(held: HeldRow, out: NormalizedJob[]): void {
     const fields = this.fields!;
-    if (this.stepAt === undefined) {
+    const { line, ends } = held;
+    if (this.at === undefined) {
       const at = (name: string) => fields.indexOf(name);
-      this.stepAt = { jobId: at('JobID'), state: at('State'), totalCpu: at('TotalCPU') };
+      // A repeated header name: the row of a job line keeps the last one, as filling an object in order did.
+      const row = Object.fromEntries(JOB_ROW_FIELDS.map((name) => [name, fields.lastIndexOf(name)])) as Record<keyof JobRow, number>;
+      this.at = { jobId: at('JobID'), state: at('State'), totalCpu: at('TotalCPU'), row };
     }
-    // Three lines in four are steps, and a step counts only for its CPU time: no full row for them.
-    const { jobId, state, totalCpu } = this.stepAt;
+    const { jobId, state, totalCpu, row } = this.at;
+    if (jobId < 0 || this.delimiter === '') {
+      this.rowOf(this.parts(line, ends), out);
+      return;
+    }
+    const idStart = this.fieldStart(held, jobId);
+    const idEnd = this.fieldEnd(held, jobId);
+    const dot = line.indexOf('.', idStart);
+    if (dot >= 0 && dot < idEnd) {
+      // A step, when its JobID needs no trim and has a parent: the folder's own reading of it, without the strings.
+      if (dot > idStart && isPlain(line.charCodeAt(idStart)) && isPlain(line.charCodeAt(idEnd - 1))) {
+        const counted = this.folder.stepsCountFor;
+        if (counted === null || dot - idStart !== counted.length || !line.startsWith(counted, idStart)) this.folder.pushStep(false);
+        else this.folder.pushStep(true, this.field(held, state), this.field(held, totalCpu));
+        return;
+      }
+      this.folder.push({ JobID: this.field(held, jobId), State: this.field(held, state), TotalCPU: this.field(held, totalCpu) });
+      return;
+    }
+    const job = this.folder.push({
+      Cluster: this.field(held, row.Cluster),
+      JobID: this.field(held, row.JobID),
+      User: this.field(held, row.User),
+      Account: this.field(held, row.Account),
+      Partition: this.field(held, row.Partition),
+      JobName: this.field(held, row.JobName),
+      State: this.field(held, row.State),
+      Submit: this.field(held, row.Submit),
+      Start: this.field(held, row.Start),
+      End: this.field(held, row.End),
+      Elapsed: this.field(held, row.Elapsed),
+      ElapsedRaw: this.field(held, row.ElapsedRaw),
+      TotalCPU: this.field(held, row.TotalCPU),
+      ReqTRES: this.field(held, row.ReqTRES),
+      AllocTRES: this.field(held, row.AllocTRES),
+    });
+    if (job) out.push(job);
+  }
+
+  /** The row's fields as an array, the name rejoined. */
+  private parts(line: string, ends: Int32Array): string[] {
+    const fields = this.fields!;
+    const delimiter = this.delimiter!;
+    if (delimiter === '') {
+      const parts = line.slice(0, fields.length - 1).split('');
+      parts.push(line.slice(fields.length - 1));
+      return parts;
+    }
+    const parts: string[] = [];
+    let from = 0;
+    for (let i = 0; i < fields.length - 1; i++) {
+      parts.push(line.slice(from, ends[i]));
+      from = ends[i] + delimiter.length;
+    }
+    parts.push(line.slice(from));
+    return parts;
+  }
+
+  /** A row by the general path: what the parser did before rows stayed lines, for headers without JobID. */
+  private rowOf(parts: string[], out: NormalizedJob[]): void {
+    const fields = this.fields!;
+    const { jobId, state, totalCpu } = this.at!;
     if (parts[jobId].includes('.')) {
       this.folder.push({ JobID: parts[jobId], State: state < 0 ? undefined : parts[state], TotalCPU: totalCpu < 0 ? undefined : parts[totalCpu] });
       return;
@@ -200,6 +292,48 @@ class SacctParser {
     const job = this.folder.push(row);
     if (job) out.push(job);
   }
+}
+
+/** The fields of a job line that the folder reads. */
+const JOB_ROW_FIELDS = [
+  'Cluster',
+  'JobID',
+  'User',
+  'Account',
+  'Partition',
+  'JobName',
+  'State',
+  'Submit',
+  'Start',
+  'End',
+  'Elapsed',
+  'ElapsedRaw',
+  'TotalCPU',
+  'ReqTRES',
+  'AllocTRES',
+] as const;
+type JobRow = Record<(typeof JOB_ROW_FIELDS)[number], string | undefined>;
+
+/** A character that trim() keeps: printable ASCII. */
+const isPlain = (c: number) => c > 32 && c < 127;
+
+/**
+ * Counts the fields of `line` as `line.split(delimiter)` would, storing the end offsets of the first `want - 1`
+ * in `ends`. An empty delimiter splits between every UTF-16 unit, as split('') does.
+ */
+function fieldEnds(line: string, delimiter: string, want: number, ends: Int32Array): number {
+  if (delimiter === '') {
+    for (let i = 0; i < want - 1 && i < line.length; i++) ends[i] = i + 1;
+    return line.length;
+  }
+  let count = 1;
+  let at = line.indexOf(delimiter);
+  while (at >= 0) {
+    if (count < want) ends[count - 1] = at;
+    count++;
+    at = line.indexOf(delimiter, at + delimiter.length);
+  }
+  return count;
 }
 
 function fieldCountError(lineNo: number, got: number, want: number): SlurmSourceError {
