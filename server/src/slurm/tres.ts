@@ -42,14 +42,21 @@ export function parseTresString(text: string | null | undefined): TresMap {
  */
 export function tresReader(capacity = 4096): (text: string | null | undefined) => TresMap {
   const seen = new Map<string, TresMap>();
+  // The last text read, compared before the map is asked: a job's AllocTRES is mostly its ReqTRES.
+  let lastText = '';
+  let last: TresMap = {};
   return (text) => {
     if (!text) return {};
-    let tres = seen.get(text);
-    if (!tres) {
-      if (seen.size >= capacity) seen.clear();
-      seen.set(text, (tres = parseTresString(text)));
+    if (text !== lastText) {
+      let tres = seen.get(text);
+      if (!tres) {
+        if (seen.size >= capacity) seen.clear();
+        seen.set(text, (tres = parseTresString(text)));
+      }
+      lastText = text;
+      last = tres;
     }
-    return { ...tres };
+    return { ...last };
   };
 }
 
