@@ -1,4 +1,4 @@
-import { parseElapsed, tresReader } from './tres.ts';
+import { ownCopy, parseElapsed, tresReader } from './tres.ts';
 import type { FetchJobsQuery, NormalizedJob, SourceName } from './types.ts';
 import { SlurmSourceError } from './types.ts';
 
@@ -205,7 +205,7 @@ export class SacctRowFolder {
     let state = this.states.get(text);
     if (state === undefined) {
       if (this.states.size >= 1024) this.states.clear();
-      this.states.set(text, (state = baseState(text)));
+      this.states.set(ownCopy(text), (state = baseState(text)));
     }
     return state;
   }

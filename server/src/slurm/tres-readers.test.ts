@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseElapsed, parseTresString, tresReader } from './tres.ts';
+import { ownCopy, parseElapsed, parseTresString, tresReader } from './tres.ts';
 
 /** parseElapsed's regex reading, which its digit-by-digit path must agree with exactly. */
 function regexElapsed(text: string): number {
@@ -48,5 +48,13 @@ describe('tresReader', () => {
     expect(seen[0]).not.toBe(seen[4]);
     expect(read(undefined)).toEqual({});
     expect(read(null)).toEqual({});
+  });
+});
+
+describe('ownCopy', () => {
+  it('is the same text', () => {
+    const piece = `${'x'.repeat(1000)}billing=4,cpu=4,gres/gpu=1,mem=4000M,node=1\u{1F600}\ud800`;
+    const slice = piece.slice(1000);
+    expect(ownCopy(slice)).toBe(slice);
   });
 });

@@ -49,15 +49,25 @@ export function tresReader(capacity = 4096): (text: string | null | undefined) =
     if (!text) return {};
     if (text !== lastText) {
       let tres = seen.get(text);
+      let key = text;
       if (!tres) {
         if (seen.size >= capacity) seen.clear();
-        seen.set(text, (tres = parseTresString(text)));
+        key = ownCopy(text);
+        seen.set(key, (tres = parseTresString(text)));
       }
-      lastText = text;
+      lastText = key;
       last = tres;
     }
     return { ...last };
   };
+}
+
+/**
+ * A string of its own: V8 makes a slice of 13 characters or more a view into the string it was cut from, so a field
+ * kept as is keeps its whole piece of sacct's output alive. A memory held for a whole parse keeps copies.
+ */
+export function ownCopy(text: string): string {
+  return structuredClone(text);
 }
 
 function parseTresValue(raw: string, scale: number): number | null {
