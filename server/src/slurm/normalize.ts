@@ -1,4 +1,4 @@
-import { parseElapsed, parseTresString } from './tres.ts';
+import { ownCopy, parseElapsed, tresReader } from './tres.ts';
 import type { FetchJobsQuery, NormalizedJob, SourceName } from './types.ts';
 import { SlurmSourceError } from './types.ts';
 
@@ -31,9 +31,54 @@ export function neverAllocated(job: Pick<NormalizedJob, 'state' | 'allocTres' | 
 
 const SACCT_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/;
 
+/** Two ASCII digits at `i` as a number, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date, as Date.UTC counts them (https://howardhinnant.github.io/date_algorithms.html#days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS` with every part in range (years 1000 to 9999) → epoch ms, read as UTC; NaN for anything
+ * else, which the regex path of parseSlurmTime then reads (Date.UTC's rollovers, two-digit years as 19xx).
+ */
+function sacctTimeMs(s: string): number {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN;
+  const century = twoDigits(s, 0);
+  const yy = twoDigits(s, 2);
+  const month = twoDigits(s, 5);
+  const day = twoDigits(s, 8);
+  const hour = twoDigits(s, 11);
+  const minute = twoDigits(s, 14);
+  const second = twoDigits(s, 17);
+  if (century < 10 || yy < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return NaN;
+  }
+  const year = century * 100 + yy;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > DAYS_IN_MONTH[month] + (leap ? 1 : 0)) return NaN;
+  return (daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) * 1000;
+}
+
 /** sacct/CSV time text → UTC Date. sacct runs with TZ=UTC so its `YYYY-MM-DDTHH:MM:SS` has no zone. */
 export function parseSlurmTime(text: string | null | undefined): Date | null {
-  // sacct's own form, read field by field: a million jobs are three million of these.
+  // sacct's own form, read digit by digit: a million jobs are three million of these.
+  if (text && text.length === 19) {
+    const ms = sacctTimeMs(text);
+    if (!Number.isNaN(ms)) return new Date(ms);
+  }
   if (text && text.length === 19 && SACCT_TIME.test(text)) {
     const day = Number(text.slice(8, 10));
     const hour = Number(text.slice(11, 13));
@@ -106,6 +151,9 @@ export async function* foldSacctRows(rows: AsyncIterable<SacctRow>, opts: FoldOp
 export class SacctRowFolder {
   private current: PendingJob | null = null;
   private rowNo = 0;
+  // A cluster prints few distinct State and TRES texts ("CANCELLED by <uid>" has one per user).
+  private readonly states = new Map<string, string>();
+  private readonly tres = tresReader();
   constructor(private readonly opts: FoldOptions) {}
 
   /** Takes the next row; returns the job it finished (the one before it), if any. */
@@ -117,13 +165,32 @@ export class SacctRowFolder {
     const current = this.current;
     if (parent !== null) {
       // A step whose job line is not the current one (filtered out, or out of order) is not billable on its own.
-      if (current && current.job.jobId === parent && isFinishedState(baseState(row.State))) {
+      if (current && current.job.jobId === parent && isFinishedState(this.baseState(row.State))) {
         current.stepCpu += parseElapsed(row.TotalCPU);
       }
       return null;
     }
-    this.current = { job: rowToJob(row, jobId, this.rowNo, this.opts), lineCpu: parseElapsed(row.TotalCPU), stepCpu: 0 };
+    this.current = { job: this.rowToJob(row, jobId), lineCpu: parseElapsed(row.TotalCPU), stepCpu: 0 };
     return current ? finishJob(current) : null;
+  }
+
+  /**
+   * The job whose steps still count, or null: once its own line has a TotalCPU (sacct's sum of its steps), its
+   * steps change nothing and a parser need not read them.
+   */
+  get stepsCountFor(): string | null {
+    const current = this.current;
+    return current && !(current.lineCpu > 0) ? current.job.jobId : null;
+  }
+
+  /**
+   * A step row given by the two fields a step adds, as push() would take it, from a parser that has checked its
+   * JobID: untrimmed, `<parent>.<step>` with a non-empty parent, `ofCurrent` when the parent is the current job.
+   */
+  pushStep(ofCurrent: boolean, state?: string, totalCpu?: string): void {
+    this.rowNo++;
+    const current = this.current;
+    if (ofCurrent && current && isFinishedState(this.baseState(state))) current.stepCpu += parseElapsed(totalCpu);
   }
 
   /** The last job, once the rows have ended. */
@@ -132,6 +199,41 @@ export class SacctRowFolder {
     this.current = null;
     return current ? finishJob(current) : null;
   }
+
+  private baseState(text: string | undefined): string {
+    if (text === undefined) return baseState(text);
+    let state = this.states.get(text);
+    if (state === undefined) {
+      if (this.states.size >= 1024) this.states.clear();
+      this.states.set(ownCopy(text), (state = baseState(text)));
+    }
+    return state;
+  }
+
+  private rowToJob(row: SacctRow, jobId: string): NormalizedJob {
+    const { opts, rowNo } = this;
+    const state = this.baseState(row.State);
+    if (!state) throw new SlurmSourceError(opts.source, `${opts.where}: job ${jobId} (row ${rowNo}) has no State`);
+    const user = (row.User ?? '').trim();
+    if (!user) throw new SlurmSourceError(opts.source, `${opts.where}: job ${jobId} (row ${rowNo}) has no User`);
+    const rawElapsed = (row.ElapsedRaw ?? '').trim();
+    return {
+      cluster: opts.cluster || (row.Cluster ?? '').trim(),
+      jobId,
+      user,
+      account: emptyToNull(row.Account?.trim()),
+      partition: emptyToNull(row.Partition?.trim()),
+      name: emptyToNull(row.JobName),
+      state,
+      submit: parseSlurmTime(row.Submit),
+      start: parseSlurmTime(row.Start),
+      end: parseSlurmTime(row.End),
+      elapsedSeconds: isDigits(rawElapsed) ? Number(rawElapsed) : parseElapsed(row.Elapsed),
+      totalCpuSeconds: 0,
+      reqTres: this.tres(row.ReqTRES),
+      allocTres: this.tres(row.AllocTRES),
+    };
+  }
 }
 
 function finishJob(p: PendingJob): NormalizedJob {
@@ -139,28 +241,14 @@ function finishJob(p: PendingJob): NormalizedJob {
   return p.job;
 }
 
-function rowToJob(row: SacctRow, jobId: string, rowNo: number, opts: FoldOptions): NormalizedJob {
-  const state = baseState(row.State);
-  if (!state) throw new SlurmSourceError(opts.source, `${opts.where}: job ${jobId} (row ${rowNo}) has no State`);
-  const user = (row.User ?? '').trim();
-  if (!user) throw new SlurmSourceError(opts.source, `${opts.where}: job ${jobId} (row ${rowNo}) has no User`);
-  const rawElapsed = (row.ElapsedRaw ?? '').trim();
-  return {
-    cluster: opts.cluster || (row.Cluster ?? '').trim(),
-    jobId,
-    user,
-    account: emptyToNull(row.Account?.trim()),
-    partition: emptyToNull(row.Partition?.trim()),
-    name: emptyToNull(row.JobName),
-    state,
-    submit: parseSlurmTime(row.Submit),
-    start: parseSlurmTime(row.Start),
-    end: parseSlurmTime(row.End),
-    elapsedSeconds: /^\d+$/.test(rawElapsed) ? Number(rawElapsed) : parseElapsed(row.Elapsed),
-    totalCpuSeconds: 0,
-    reqTres: parseTresString(row.ReqTRES),
-    allocTres: parseTresString(row.AllocTRES),
-  };
+/** `/^\d+$/` without the regex. */
+function isDigits(s: string): boolean {
+  if (!s) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /**

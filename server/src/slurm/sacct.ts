@@ -94,8 +94,8 @@ export async function* parseSacctStream(
 
 /**
  * sacct's stdout as it arrives (Buffers, or text) → jobs, a batch per piece of input. The lines of each piece are
- * split and parsed synchronously, so a million jobs cost no per-line promise; a line cut between two pieces is
- * carried to the next, and a UTF-8 character cut between two Buffers is decoded whole.
+ * parsed synchronously, in place, so a million jobs cost no per-line promise or string; a line cut between two pieces
+ * is carried to the next, and a UTF-8 character cut between two Buffers is decoded whole.
  */
 export async function* parseSacctChunks(
   chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
@@ -105,16 +105,18 @@ export async function* parseSacctChunks(
   const decoder = new StringDecoder('utf8');
   let rest = '';
   for await (const chunk of chunks) {
-    const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
     const last = text.lastIndexOf('\n');
     if (last < 0) {
-      rest = text;
+      rest += text;
       continue;
     }
-    const lines = text.split('\n');
-    rest = lines.pop()!;
     const batch: NormalizedJob[] = [];
-    for (const line of lines) parser.line(line, batch);
+    // Only the line cut at the piece's start is joined: joining whole pieces would copy every byte once more.
+    const first = text.indexOf('\n');
+    parser.line(rest + text.slice(0, first), batch);
+    if (first < last) parser.lines(text, first + 1, last, batch);
+    rest = text.slice(last + 1);
     if (batch.length) yield batch;
   }
   rest += decoder.end();
@@ -124,15 +126,26 @@ export async function* parseSacctChunks(
   if (batch.length) yield batch;
 }
 
+/** A row where it lies in a text: `text[from, to)`, and the end offsets (in `text`) of all fields but the last. */
+interface HeldRow {
+  text: string;
+  from: number;
+  to: number;
+  ends: Int32Array;
+}
+
 /** Lines → rows → jobs as one synchronous state machine: the header, the held row of look-ahead, the job being folded. */
 class SacctParser {
   private fields: readonly string[] | null;
   private delimiter: string | null;
   private nameLast = false;
   // One row of look-ahead: a line after it with too few fields is the rest of its JobName (a newline in the name).
-  private held: string[] | null = null;
+  // Rows stay where they are in the input, as field offsets: three lines in four are steps, and a step adds two
+  // fields at most.
+  private held: HeldRow | null = null;
+  private spare: Int32Array = new Int32Array(0);
   private lineNo = 0;
-  private stepAt: { jobId: number; state: number; totalCpu: number } | undefined;
+  private at: { jobId: number; state: number; totalCpu: number; row: Record<keyof JobRow, number> } | undefined;
   private readonly folder: SacctRowFolder;
 
   constructor(opts: SacctParseOptions) {
@@ -143,11 +156,26 @@ class SacctParser {
   }
 
   /** One line (without its `\n`); a job it finishes is pushed to `out`. */
-  line(rawLine: string, out: NormalizedJob[]): void {
+  line(line: string, out: NormalizedJob[]): void {
+    this.lineAt(line, 0, line.length, out);
+  }
+
+  /** The lines of `text` from `from` to the `\n` at `last`, each ended by a `\n`. */
+  lines(text: string, from: number, last: number, out: NormalizedJob[]): void {
+    for (;;) {
+      const nl = text.indexOf('\n', from);
+      this.lineAt(text, from, nl, out);
+      if (nl >= last) return;
+      from = nl + 1;
+    }
+  }
+
+  private lineAt(text: string, from: number, lineEnd: number, out: NormalizedJob[]): void {
     this.lineNo++;
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    const to = lineEnd > from && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
     const fields = this.fields;
     if (!fields) {
+      const line = text.slice(from, to);
       if (!line.trim()) return;
       this.delimiter ??= line.includes('\x1f') ? '\x1f' : '|';
       this.fields = line.split(this.delimiter).map((f) => f.trim());
@@ -158,21 +186,35 @@ class SacctParser {
       return;
     }
     const delimiter = (this.delimiter ??= '|');
-    if (!line) return;
-    const parts = line.split(delimiter);
-    if (parts.length < fields.length) {
-      if (this.held && this.nameLast) {
-        this.held[this.held.length - 1] += `\n${line}`;
+    if (from === to) return;
+    if (this.spare.length < fields.length) this.spare = new Int32Array(fields.length);
+    const ends = this.spare;
+    // With JobName last, fields past the header's count are its own delimiters: no need to count them.
+    const count = fieldEnds(text, from, to, delimiter, fields.length, ends, !this.nameLast);
+    const held = this.held;
+    if (count < fields.length) {
+      if (held && this.nameLast) {
+        const joined = `${held.text.slice(held.from, held.to)}\n${text.slice(from, to)}`;
+        for (let i = 0; i < fields.length - 1; i++) held.ends[i] -= held.from;
+        held.text = joined;
+        held.from = 0;
+        held.to = joined.length;
         return;
       }
-      throw fieldCountError(this.lineNo, parts.length, fields.length);
+      throw fieldCountError(this.lineNo, count, fields.length);
     }
-    if (parts.length > fields.length) {
-      if (!this.nameLast) throw fieldCountError(this.lineNo, parts.length, fields.length);
-      parts.splice(fields.length - 1, parts.length, parts.slice(fields.length - 1).join(delimiter));
+    if (count > fields.length) throw fieldCountError(this.lineNo, count, fields.length);
+    if (held) {
+      this.row(held, out);
+      this.spare = held.ends;
+      held.text = text;
+      held.from = from;
+      held.to = to;
+      held.ends = ends;
+    } else {
+      this.held = { text, from, to, ends };
+      this.spare = new Int32Array(fields.length);
     }
-    if (this.held) this.row(this.held, out);
-    this.held = parts;
   }
 
   /** The input has ended: the held row and the last job. */
@@ -183,14 +225,72 @@ class SacctParser {
     if (last) out.push(last);
   }
 
-  private row(parts: string[], out: NormalizedJob[]): void {
+  // Helpers below are methods, not closures made per row: tsx names every closure it creates, at a cost per row.
+  private fieldStart({ from, ends }: HeldRow, i: number): number {
+    return i === 0 ? from : ends[i - 1] + this.delimiter!.length;
+  }
+
+  private fieldEnd({ to, ends }: HeldRow, i: number): number {
+    return i === this.fields!.length - 1 ? to : ends[i];
+  }
+
+  private field(held: HeldRow, i: number): string | undefined {
+    return i < 0 ? undefined : held.text.slice(this.fieldStart(held, i), this.fieldEnd(held, i));
+  }
+
+  private row(held: HeldRow, out: NormalizedJob[]): void {
     const fields = this.fields!;
-    if (this.stepAt === undefined) {
+    const { text } = held;
+    if (this.at === undefined) {
       const at = (name: string) => fields.indexOf(name);
-      this.stepAt = { jobId: at('JobID'), state: at('State'), totalCpu: at('TotalCPU') };
+      // A repeated header name: the row of a job line keeps the last one, as filling an object in order did.
+      const row = Object.fromEntries(JOB_ROW_FIELDS.map((name) => [name, fields.lastIndexOf(name)])) as Record<keyof JobRow, number>;
+      this.at = { jobId: at('JobID'), state: at('State'), totalCpu: at('TotalCPU'), row };
     }
-    // Three lines in four are steps, and a step counts only for its CPU time: no full row for them.
-    const { jobId, state, totalCpu } = this.stepAt;
+    const { jobId, state, totalCpu, row } = this.at;
+    if (jobId < 0) {
+      this.rowOf(held, out);
+      return;
+    }
+    const idStart = this.fieldStart(held, jobId);
+    const idEnd = this.fieldEnd(held, jobId);
+    const dot = text.indexOf('.', idStart);
+    if (dot >= 0 && dot < idEnd) {
+      // A step, when its JobID needs no trim and has a parent: the folder's own reading of it, without the strings.
+      if (dot > idStart && isPlain(text.charCodeAt(idStart)) && isPlain(text.charCodeAt(idEnd - 1))) {
+        const counted = this.folder.stepsCountFor;
+        if (counted === null || dot - idStart !== counted.length || !text.startsWith(counted, idStart)) this.folder.pushStep(false);
+        else this.folder.pushStep(true, this.field(held, state), this.field(held, totalCpu));
+        return;
+      }
+      this.folder.push({ JobID: this.field(held, jobId), State: this.field(held, state), TotalCPU: this.field(held, totalCpu) });
+      return;
+    }
+    const job = this.folder.push({
+      Cluster: this.field(held, row.Cluster),
+      JobID: this.field(held, row.JobID),
+      User: this.field(held, row.User),
+      Account: this.field(held, row.Account),
+      Partition: this.field(held, row.Partition),
+      JobName: this.field(held, row.JobName),
+      State: this.field(held, row.State),
+      Submit: this.field(held, row.Submit),
+      Start: this.field(held, row.Start),
+      End: this.field(held, row.End),
+      Elapsed: this.field(held, row.Elapsed),
+      ElapsedRaw: this.field(held, row.ElapsedRaw),
+      TotalCPU: this.field(held, row.TotalCPU),
+      ReqTRES: this.field(held, row.ReqTRES),
+      AllocTRES: this.field(held, row.AllocTRES),
+    });
+    if (job) out.push(job);
+  }
+
+  /** A row of a header without JobID, read as the parser always read rows: `parts[-1].includes` fails as it did. */
+  private rowOf(held: HeldRow, out: NormalizedJob[]): void {
+    const fields = this.fields!;
+    const parts = fields.map((_, i) => this.field(held, i)!);
+    const { jobId, state, totalCpu } = this.at!;
     if (parts[jobId].includes('.')) {
       this.folder.push({ JobID: parts[jobId], State: state < 0 ? undefined : parts[state], TotalCPU: totalCpu < 0 ? undefined : parts[totalCpu] });
       return;
@@ -200,6 +300,52 @@ class SacctParser {
     const job = this.folder.push(row);
     if (job) out.push(job);
   }
+}
+
+/** The fields of a job line that the folder reads. */
+const JOB_ROW_FIELDS = [
+  'Cluster',
+  'JobID',
+  'User',
+  'Account',
+  'Partition',
+  'JobName',
+  'State',
+  'Submit',
+  'Start',
+  'End',
+  'Elapsed',
+  'ElapsedRaw',
+  'TotalCPU',
+  'ReqTRES',
+  'AllocTRES',
+] as const;
+type JobRow = Record<(typeof JOB_ROW_FIELDS)[number], string | undefined>;
+
+/** A character that trim() keeps: printable ASCII. */
+const isPlain = (c: number) => c > 32 && c < 127;
+
+/**
+ * Counts the fields of `text[from, to)` as `split(delimiter)` would, storing the end offsets of the first
+ * `want - 1` in `ends`; unless `exact`, stops counting at `want`. An empty delimiter splits between every UTF-16
+ * unit, as split('') does.
+ */
+function fieldEnds(text: string, from: number, to: number, delimiter: string, want: number, ends: Int32Array, exact: boolean): number {
+  const step = delimiter.length;
+  if (step === 0) {
+    for (let i = 0; i < want - 1 && from + i < to; i++) ends[i] = from + i + 1;
+    return exact ? to - from : Math.min(to - from, want);
+  }
+  let count = 1;
+  let at = text.indexOf(delimiter, from);
+  // A match past `to` (or running over it) lies in a later line.
+  while (at >= 0 && at + step <= to) {
+    if (count < want) ends[count - 1] = at;
+    else if (!exact) return count;
+    count++;
+    at = text.indexOf(delimiter, at + step);
+  }
+  return count;
 }
 
 function fieldCountError(lineNo: number, got: number, want: number): SlurmSourceError {

@@ -36,6 +36,40 @@ export function parseTresString(text: string | null | undefined): TresMap {
   return out;
 }
 
+/**
+ * parseTresString with a memory of the strings it has read: a cluster's jobs print few distinct TRES strings, and a
+ * job's ReqTRES is often its AllocTRES. Each call returns a map of its own; the memory forgets everything once full.
+ */
+export function tresReader(capacity = 4096): (text: string | null | undefined) => TresMap {
+  const seen = new Map<string, TresMap>();
+  // The last text read, compared before the map is asked: a job's AllocTRES is mostly its ReqTRES.
+  let lastText = '';
+  let last: TresMap = {};
+  return (text) => {
+    if (!text) return {};
+    if (text !== lastText) {
+      let tres = seen.get(text);
+      let key = text;
+      if (!tres) {
+        if (seen.size >= capacity) seen.clear();
+        key = ownCopy(text);
+        seen.set(key, (tres = parseTresString(text)));
+      }
+      lastText = key;
+      last = tres;
+    }
+    return { ...last };
+  };
+}
+
+/**
+ * A string of its own: V8 makes a slice of 13 characters or more a view into the string it was cut from, so a field
+ * kept as is keeps its whole piece of sacct's output alive. A memory held for a whole parse keeps copies.
+ */
+export function ownCopy(text: string): string {
+  return structuredClone(text);
+}
+
 function parseTresValue(raw: string, scale: number): number | null {
   const m = /^(\d+(?:\.\d+)?)([KMGTP])?$/i.exec(raw);
   if (!m) return null;
@@ -77,6 +111,11 @@ export function gpuCount(tres: TresMap): number {
  * `HH:MM:SS.mmm`. `INVALID`, `Unknown` and empty mean nothing was measured: 0. A bare number is seconds.
  */
 export function parseElapsed(text: string | null | undefined): number {
+  // sacct's own forms, read without a regex or a trim: every job line has a TotalCPU and an Elapsed.
+  if (text) {
+    const seconds = sacctDuration(text);
+    if (seconds >= 0) return seconds;
+  }
   const s = (text ?? '').trim();
   if (!s) return 0;
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
@@ -101,6 +140,69 @@ export function parseElapsed(text: string | null | undefined): number {
   }
   const frac = m[5] ? Number(`0.${m[5]}`) : 0;
   return days * 86400 + h * 3600 + min * 60 + sec + frac;
+}
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+/** The index after the ASCII digits from `i`. */
+function digitsEnd(s: string, i: number): number {
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    i++;
+  }
+  return i;
+}
+
+function digitsValue(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (s.charCodeAt(i) - 48);
+  return n;
+}
+
+/**
+ * `[D-]A:B[:C][.F]` read as parseElapsed's regex reads it, or -1 for anything else (spaces, bare numbers, a part too
+ * long to be summed exactly digit by digit), which the general reading then takes. At most 15 digits a part and 9 of
+ * a fraction keep every value exact, so the sum is the one Number() of each part would give.
+ */
+function sacctDuration(s: string): number {
+  let start = 0;
+  let end = digitsEnd(s, 0);
+  if (end === 0 || end > 15) return -1;
+  let days = 0;
+  let hasDays = false;
+  if (s.charCodeAt(end) === 45) {
+    days = digitsValue(s, 0, end);
+    hasDays = true;
+    start = end + 1;
+    end = digitsEnd(s, start);
+    if (end === start || end - start > 15) return -1;
+  }
+  const first = digitsValue(s, start, end);
+  if (s.charCodeAt(end) !== 58) return -1;
+  start = end + 1;
+  end = digitsEnd(s, start);
+  if (end === start || end - start > 15) return -1;
+  const second = digitsValue(s, start, end);
+  let third = -1;
+  if (s.charCodeAt(end) === 58) {
+    start = end + 1;
+    end = digitsEnd(s, start);
+    if (end === start || end - start > 15) return -1;
+    third = digitsValue(s, start, end);
+  }
+  let frac = 0;
+  if (s.charCodeAt(end) === 46) {
+    start = end + 1;
+    end = digitsEnd(s, start);
+    if (end === start || end - start > 9) return -1;
+    // Both exact, so the quotient is the double nearest the decimal, as Number(`0.${digits}`) reads it.
+    frac = digitsValue(s, start, end) / POW10[end - start];
+  }
+  if (end !== s.length) return -1;
+  if (third >= 0) return days * 86400 + first * 3600 + second * 60 + third + frac;
+  if (hasDays) return days * 86400 + first * 3600 + second * 60 + 0 + frac;
+  return days * 86400 + 0 * 3600 + first * 60 + second + frac;
 }
 
 /**
