@@ -180,6 +180,7 @@ describe('server/src layering', () => {
       'invoices/thai-baht-text.ts',
       'invoices/thai-date.ts',
       'invoices/receipt-document.ts',
+      'invoices/summary.ts',
       'quotes/sbatch.ts',
       'quotes/quote.ts',
       'notify/webhook.ts',

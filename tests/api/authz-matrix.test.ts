@@ -164,6 +164,7 @@ const REACH: Record<string, Op> = {
   BudgetAlert: (s, x) => ({ query: `query($a: String!) { account(name: $a) { budgets { alerts { ${s} } } } }`, variables: { a: x.account } }),
   AlertDelivery: (s, x) => ({ query: `query($a: String!) { account(name: $a) { budgets { alerts { deliveries { ${s} } } } } }`, variables: { a: x.account } }),
   SentBudgetAlert: (s) => ({ query: `mutation { checkBudgets { ${s} } }` }),
+  InvoiceSummary: (s, x) => ({ query: `query($id: Int!) { receipt(id: $id) { invoice(lang: "th") { ${s} } } }`, variables: { id: x.receiptId } }),
   RateRule: (s) => ({ query: `{ rateRules { ${s} } }` }),
   JobQuote: (s) => ({ query: `{ quoteJob(input: { text: "sbatch -n 1 -t 10 job.sh" }) { ${s} } }` }),
   JobRequest: (s) => ({ query: `{ quoteJob(input: { text: "sbatch -n 1 -t 10 job.sh" }) { request { ${s} } } }` }),

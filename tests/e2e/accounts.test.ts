@@ -62,6 +62,13 @@ describe.skipIf(!!missing)('Slurm accounts in the browser', () => {
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toBe('application/pdf');
     await page.screenshot({ path: shot('account-receipt') });
+    // On paper the receipt page is the invoice: the center, its number, VAT and the total in words.
+    await page.emulateMedia({ media: 'print' });
+    const head = await page.getByTestId('receipt-print-head').innerText();
+    expect(head).toMatch(/Demo HPC Center[\s\S]*0994000158378[\s\S]*Invoice[\s\S]*INV-/);
+    expect(await page.locator('.invoice-totals').innerText()).toMatch(/VAT 7%[\s\S]*baht/);
+    await page.screenshot({ path: shot('account-receipt-print'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
   });
 
   it('gives a plain member no accounts link, and refuses the account page', async () => {

@@ -3,7 +3,8 @@ import { formatSatang } from '@hpc-accounting/pricing/money';
 import { mayReadReceipt, RECEIPT_SORTS, type ReceiptItemRow, type ReceiptRow } from '../billing/receipt-store.ts';
 import { MAX_RECEIPTS_PAID } from '../billing/receipts.ts';
 import type { rateHistory } from '../billing/rates.ts';
-import { DomainError, notFound } from '../errors.ts';
+import { badInput, DomainError, notFound } from '../errors.ts';
+import { type InvoiceSummary, invoiceSummary } from '../invoices/summary.ts';
 import { pageSize } from './paging.ts';
 import { SortDirectionEnum } from './usage.ts';
 import { TierEnum } from './user.ts';
@@ -33,6 +34,22 @@ const ReceiptItemRef = builder.objectRef<ReceiptItemRow>('ReceiptItem').implemen
   }),
 });
 
+const InvoiceSummaryRef = builder.objectRef<InvoiceSummary>('InvoiceSummary').implement({
+  fields: (t) => ({
+    title: t.exposeString('title'),
+    number: t.exposeString('number'),
+    issuedOn: t.exposeString('issuedOn', { description: 'The date in words, Buddhist era in Thai' }),
+    centerName: t.string({ resolve: (i) => i.center.name }),
+    centerAddress: t.string({ resolve: (i) => i.center.address }),
+    centerTaxId: t.string({ resolve: (i) => i.center.taxId }),
+    vatPercent: t.exposeString('vatPercent', { nullable: true }),
+    subtotal: t.field({ type: 'Decimal', resolve: (i) => formatSatang(i.subtotalSatang) }),
+    vat: t.field({ type: 'Decimal', resolve: (i) => formatSatang(i.vatSatang) }),
+    total: t.field({ type: 'Decimal', resolve: (i) => formatSatang(i.totalSatang) }),
+    totalInWords: t.exposeString('totalInWords'),
+  }),
+});
+
 export const ReceiptRef = builder.objectRef<ReceiptRow>('Receipt').implement({
   description: 'Unbilled jobs of one user, or of one Slurm account’s members, up to a cut-off, priced at the rates in force when it was made',
   fields: (t) => ({
@@ -56,6 +73,16 @@ export const ReceiptRef = builder.objectRef<ReceiptRow>('Receipt').implement({
       resolve: (r, { first, after }, ctx) => ctx.services.receipts.items(r.id, pageSize('first', first, 1000, 1000), after),
     }),
     csvUrl: t.string({ resolve: (r) => `/export/receipts/${r.id}.csv` }),
+    invoice: t.field({
+      type: InvoiceSummaryRef,
+      description: 'The receipt as an invoice (a receipt once paid): the center, the number, VAT and the total in words, as its PDF prints them',
+      args: { lang: t.arg.string({ description: 'th or en; INVOICE_LOCALE by default' }) },
+      resolve: (r, { lang }, ctx) => {
+        const locale = lang ?? ctx.config.invoice.locale;
+        if (locale !== 'th' && locale !== 'en') throw badInput(`lang must be th or en, got "${locale}"`);
+        return invoiceSummary(r, ctx.config, locale);
+      },
+    }),
     viewerCanMarkPaid: t.boolean({ resolve: (r, _a, ctx) => ctx.viewer?.role === 'admin' && r.status === 'pending' }),
   }),
 });

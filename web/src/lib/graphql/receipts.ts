@@ -50,11 +50,24 @@ export const ReceiptsQuery = graphql(`
 `);
 
 export const ReceiptQuery = graphql(`
-  query Receipt($id: Int!) {
+  query Receipt($id: Int!, $lang: String) {
     receipt(id: $id) {
       ...ReceiptFields
       createdBy
       csvUrl
+      invoice(lang: $lang) {
+        title
+        number
+        issuedOn
+        centerName
+        centerAddress
+        centerTaxId
+        vatPercent
+        subtotal
+        vat
+        total
+        totalInWords
+      }
       items {
         billingKey
         cluster
