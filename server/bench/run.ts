@@ -383,5 +383,10 @@ function printTable(head: string[], body: string[][]) {
 }
 
 if (values.generate) process.send!(writeSacctFile(values.generate, { jobs: jobCount, now: NOW, cluster: CLUSTER }));
-else if (values['sync-child']) process.send!(await syncChild(values['sync-child'], values.days!, values['sync-day']));
+else if (values['sync-child']) {
+  const synced = await syncChild(values['sync-child'], values.days!, values['sync-day']);
+  // Run by hand (no parent to tell), it prints what it measured.
+  if (process.send) process.send(synced);
+  else console.log(JSON.stringify(synced));
+}
 else await main();

@@ -30,6 +30,26 @@ export async function execute(tx: Tx | Db, sql: Prisma.Sql): Promise<number> {
 }
 
 /**
+ * The stored values of `columns` of the rows of `table` whose `key` is in `keys`, by key, exactly as SQLite holds
+ * them (instants as their text, integers as JS numbers: the callers' columns are bounded well below 2^53), so they compare with the values about to be written; read on
+ * the connection the transaction `tx` holds. Null where there is no such connection (PostgreSQL), where the caller
+ * writes every row.
+ */
+export function storedRows(tx: Tx, table: string, columns: readonly string[], key: string, keys: readonly string[]): Map<string, unknown[]> | null {
+  const connection = transactionConnection(tx);
+  if (!connection) return null;
+  const statement = prepared(
+    connection,
+    `SELECT ${quote(key)}, ${columns.map(quote).join(', ')} FROM ${quote(table)} WHERE ${quote(key)} IN (SELECT value FROM json_each(?))`,
+  )
+    .raw(true)
+    .safeIntegers(false);
+  const stored = new Map<string, unknown[]>();
+  for (const row of statement.all(JSON.stringify(keys)) as unknown[][]) stored.set(row[0] as string, row.slice(1));
+  return stored;
+}
+
+/**
  * Inserts `rows` into `table`, replacing the row of an existing `key` except for the `keep` columns, inside the
  * transaction `tx`. On SQLite one prepared statement runs per row on the connection the transaction holds: about
  * twice as fast as one statement reading the rows from a JSON parameter, where each row's fields are found again by

@@ -40,13 +40,20 @@ function retryingTransactions(client: PrismaClient, slot: ConnectionSlot): Prism
   });
 }
 
+const WAL_CHECKPOINT_PAGES = 10_000;
+
 /** Opens the SQLite database, applying pending migrations first. */
 export function openDatabase(databaseFile: string): Db {
   mkdirSync(path.dirname(databaseFile), { recursive: true });
   applyMigrations(databaseFile, migrationsDir);
   // busy timeout: concurrent writers (receipts, audit) wait for the lock instead of failing.
   const slot: ConnectionSlot = {};
-  const adapter = serializedAdapter(new PrismaBetterSqlite3({ url: `file:${databaseFile}`, timeout: 10_000 }), slot);
+  const adapter = serializedAdapter(new PrismaBetterSqlite3({ url: `file:${databaseFile}`, timeout: 10_000 }), slot, (connection) =>
+    // SQLite checkpoints the WAL into the database file after 1,000 pages by default, with two fsyncs each time: a
+    // sync writing its day chunks paid one every few commits (a 100k-job first sync took 9.3 s, 7.3 s with this).
+    // Pages written again between checkpoints are copied once; the WAL grows to about 40 MB before it is reused.
+    (connection as Database.Database).pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`),
+  );
   return retryingTransactions(new PrismaClient({ adapter }), slot);
 }
 

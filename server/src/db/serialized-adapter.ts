@@ -83,13 +83,18 @@ export interface ConnectionSlot {
   connection?: unknown;
 }
 
-export function serializedAdapter(factory: SqlMigrationAwareDriverAdapterFactory, slot: ConnectionSlot = {}): SqlMigrationAwareDriverAdapterFactory {
+export function serializedAdapter(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  slot: ConnectionSlot = {},
+  onConnect?: (connection: unknown) => void,
+): SqlMigrationAwareDriverAdapterFactory {
   return new Proxy(factory, {
     get(target, prop, receiver) {
       if (prop === 'connect') {
         return async () => {
           const adapter = await target.connect();
           slot.connection = (adapter as { client?: unknown }).client;
+          onConnect?.(slot.connection);
           return serialize(adapter);
         };
       }

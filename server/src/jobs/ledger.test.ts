@@ -157,6 +157,44 @@ describe('upsertJobs on a real SQLite ledger', () => {
     expect(await db.jobRecord.findUniqueOrThrow({ where: { key: 'c1:1002_3' } })).toMatchObject({ state: 'PENDING', syncedAt: first.syncedAt });
   });
 
+  it('leaves a job seen again exactly as stored unwritten, and sums again only the quarter hours of jobs that changed', async () => {
+    const jobs = generateDemoJobs({ count: 400, seed: 11 });
+    await upsertJobs(db, jobs, 'sacct');
+    const before = await db.jobRecord.findMany({ orderBy: { key: 'asc' } });
+    const rollups = await db.usageRollup.findMany({ orderBy: { id: 'asc' } });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    // Seen again unchanged: nothing is written, not even the time it was stored, and the rollup rows keep their ids.
+    expect(await upsertJobs(db, jobs, 'sacct')).toBe(jobs.length);
+    expect(await db.jobRecord.findMany({ orderBy: { key: 'asc' } })).toEqual(before);
+    expect(await db.usageRollup.findMany({ orderBy: { id: 'asc' } })).toEqual(rollups);
+
+    // One finished job changed (its end moved a day): only it is written, and the totals follow it.
+    const moved = jobs.find((j) => j.end !== null)!;
+    const changed = { ...moved, end: new Date(moved.end!.getTime() + 86_400_000) };
+    const totals = await usageBuckets(db, {}, []);
+    await upsertJobs(db, jobs.map((j) => (j === moved ? changed : j)), 'sacct');
+    const after = await db.jobRecord.findMany({ orderBy: { key: 'asc' } });
+    const rewritten = after.filter((r, i) => r.syncedAt.getTime() !== before[i].syncedAt.getTime());
+    expect(rewritten.map((r) => r.key)).toEqual([jobKey(moved)]);
+    expect(rewritten[0].end).toEqual(changed.end);
+    expect(await usageBuckets(db, {}, [])).toEqual(totals);
+    const quarter = (d: Date) => new Date(d.getTime() - (d.getTime() % 900_000));
+    const rolled = await db.usageRollup.findMany({ where: { bucket: quarter(changed.end), user: moved.user } });
+    expect(rolled.reduce((n, r) => n + r.jobs, 0)).toBeGreaterThanOrEqual(1);
+
+    // A source that answers the same job is a change too: the record says which source stored it.
+    await upsertJobs(db, [changed], 'restd');
+    expect(await db.jobRecord.findUniqueOrThrow({ where: { key: jobKey(moved) } })).toMatchObject({ source: 'restd' });
+  });
+
+  it('stores the last version of a job repeated within one chunk even when that version is the stored one', async () => {
+    const done = { ...running, state: 'COMPLETED', end: utc('2026-07-29T06:00:00') };
+    await upsertJobs(db, [done], 'sacct');
+    await upsertJobs(db, [{ ...done, state: 'FAILED' }, done], 'sacct');
+    expect(await db.jobRecord.findUniqueOrThrow({ where: { key: 'c1:1001' } })).toMatchObject({ state: 'COMPLETED' });
+  });
+
   it('stores dates exactly as the Prisma ORM does, so Prisma filters, orders and the usage SQL read them', async () => {
     await upsertJobs(db, [{ ...running, end: utc('2026-07-31T23:59:59.999') }], 'sacct');
     const { key: _key, ...data } = await db.jobRecord.findUniqueOrThrow({ where: { key: 'c1:1001' } });

@@ -1,7 +1,7 @@
 import { LARGEST_JOB, withinLargestJob } from '@hpc-accounting/pricing/limits';
 import { billingUnits } from '../billing/cost.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { upsertRows } from '../db/bulk.ts';
+import { storedRows, upsertRows } from '../db/bulk.ts';
 import { dialect } from '../db/dialect.ts';
 import { rebuildRollups, slotsOf } from '../rollups/store.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -52,6 +52,20 @@ async function endsOf(tx: Tx, keys: string[]) {
 /** A job seen again keeps its key and the time it was first seen; everything else is replaced. */
 const KEPT = ['firstSeenAt'] as const;
 
+/** What makes a stored job the same as the one seen again: every column but the times it was first and last stored. */
+const COMPARED = COLUMNS.filter((c) => c !== 'key' && c !== 'firstSeenAt' && c !== 'syncedAt');
+const COMPARED_AT = COMPARED.map((c) => COLUMNS.indexOf(c));
+const COMPARED_END = COMPARED.indexOf('end');
+
+const sameJob = (row: unknown[], stored: unknown[] | undefined) => stored !== undefined && COMPARED_AT.every((at, i) => row[at] === stored[i]);
+
+/** The last version of each job in `rows`, in order: a job seen twice in one batch is stored as it was seen last. */
+function lastVersions(rows: unknown[][]): unknown[][] {
+  const last = new Map<string, number>();
+  rows.forEach((r, i) => last.set(r[0] as string, i));
+  return last.size === rows.length ? rows : rows.filter((r, i) => last.get(r[0] as string) === i);
+}
+
 const dateText = (d: Date | null) => (d ? dialect.instant(d) : null);
 
 function rowValues(job: NormalizedJob, source: SourceName, syncedAt: string): unknown[] {
@@ -87,7 +101,9 @@ function rowValues(job: NormalizedJob, source: SourceName, syncedAt: string): un
  * Upserts jobs keyed by `cluster:jobId`: a job seen again (RUNNING → COMPLETED, late accounting) replaces its
  * record instead of adding one, and keeps `firstSeenAt`. Takes a stream, so a parser can feed it without the whole
  * window in memory. Each chunk is one bulk upsert statement (see the dialect) and the rebuild of the rollups it
- * touches, in one transaction; a job repeated within a chunk ends with its last version, since rows are applied in order.
+ * touches, in one transaction; a job repeated within a chunk ends with its last version. On SQLite a job seen again
+ * exactly as stored is not written at all (so `syncedAt` is when the record last changed), and only the quarter hours
+ * of the jobs that did change are summed again: a re-sync of a year that changed nothing costs reads alone.
  */
 export async function upsertJobs(
   db: Db,
@@ -106,16 +122,22 @@ export async function upsertJobs(
   let chunk: unknown[][] = [];
   const flush = async () => {
     if (chunk.length === 0) return;
-    const rows = chunk;
+    const rows = lastVersions(chunk);
     const written = chunk.length;
     chunk = [];
     const keys = rows.map((r) => r[0] as string);
-    const ends = rows.map((r) => r[END] as string | null);
     // The jobs and the rollups that sum them change together: the quarter hours a job left or entered are summed again.
     await db.$transaction(async (tx) => {
-      const before = await endsOf(tx, keys);
-      await upsertRows(tx, 'JobRecord', COLUMNS, 'key', KEPT, rows);
-      await rebuildRollups(tx, defaultTier, { slots: slotsOf([...ends, ...before]) });
+      // A job seen again exactly as stored (a re-sync, the lookback of the next interval sync) is neither written
+      // nor summed again: only the jobs that changed cost a write and their quarter hours.
+      const stored = storedRows(tx, 'JobRecord', COMPARED, 'key', keys);
+      const changed = stored ? rows.filter((r) => !sameJob(r, stored.get(r[0] as string))) : rows;
+      if (changed.length === 0) return;
+      const before = stored
+        ? changed.map((r) => stored.get(r[0] as string)?.[COMPARED_END] as string | null | undefined)
+        : await endsOf(tx, keys);
+      await upsertRows(tx, 'JobRecord', COLUMNS, 'key', KEPT, changed);
+      await rebuildRollups(tx, defaultTier, { slots: slotsOf([...changed.map((r) => r[END] as string | null), ...before]) });
     }, { timeout: 120_000 });
     count += written;
     onProgress?.(count);
