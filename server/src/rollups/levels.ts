@@ -113,11 +113,15 @@ async function applyChange(tx: Tx | Db, zone: string, net: boolean) {
     ? Prisma.sql`SELECT ${q(CHANGE_COLUMNS, 'c.')}, ${sums} FROM "RollupChange" c GROUP BY ${q(CHANGE_COLUMNS, 'c.')} HAVING ${changed}`
     : Prisma.sql`SELECT * FROM "RollupChange"`;
   await execute(tx, Prisma.sql`DROP TABLE IF EXISTS "RollupNet"`);
+  // The calendar is looked up once per quarter hour, not once per row: a day's rows share its 96 quarter hours.
   await execute(tx, Prisma.sql`
     CREATE TEMPORARY TABLE "RollupNet" AS
-    SELECT ${calendarOf(Prisma.sql`x."bucket"`, 'day')} AS "day", ${calendarOf(Prisma.sql`x."bucket"`, 'month')} AS "month", x.*
-    FROM (${rows}) x`);
+    WITH x AS (${rows}),
+      b AS (SELECT DISTINCT "bucket" FROM x),
+      cal AS (SELECT b."bucket", ${calendarOf(Prisma.sql`b."bucket"`, 'day')} AS "day", ${calendarOf(Prisma.sql`b."bucket"`, 'month')} AS "month" FROM b)
+    SELECT cal."day", cal."month", x.* FROM x JOIN cal ON cal."bucket" = x."bucket"`);
   const add = Prisma.raw(MEASURES.map((m) => `SUM(x."${m}")`).join(', '));
+  const addAs = Prisma.raw(MEASURES.map((m) => `SUM(x."${m}") AS "${m}"`).join(', '));
   // PostgreSQL takes a bare column in DO UPDATE for ambiguous between the row and the SELECT's own.
   const update = (table: string) => {
     const own = dialect.name === 'postgresql' ? `${table}.` : '';
@@ -132,21 +136,34 @@ async function applyChange(tx: Tx | Db, zone: string, net: boolean) {
       WHERE true
       GROUP BY ${level}, ${q(keys, 'x.')}
       ON CONFLICT ("bucket", ${q(keys)}) DO UPDATE SET ${update(`"${table}"`)}`);
-    const marginal = Prisma.raw(of === 'day' ? '"UsageMarginalDay"' : '"UsageMarginalMonth"');
-    // One field at a time: each a plain grouping of the changed rows.
-    for (const dim of MARGINAL_DIMS) {
-      const value = dim ? Prisma.raw(`x."${dim}"`) : Prisma.sql`''`;
-      await execute(tx, Prisma.sql`
-        INSERT INTO ${marginal} ("bucket", "dim", "value", "billed", ${q(MEASURES)})
-        SELECT ${level}, ${dim}, ${value}, x."billed", ${add} FROM "RollupNet" x
-        WHERE true
-        GROUP BY ${level}, ${dim || dialect.name === 'sqlite' ? Prisma.sql`${value}, ` : Prisma.empty}x."billed"
-        ON CONFLICT ("dim", "bucket", "value", "billed") DO UPDATE SET ${update(marginal.sql)}`);
-    }
+  }
+  // The marginal rows: each field's grouping of the changed rows per day, once (the day's month rides along, as it
+  // is the day's own), added to the day rows as they are and to the month rows summed per month.
+  const groupings = MARGINAL_DIMS.map((dim) => {
+    const value = dim ? Prisma.raw(`x."${dim}"`) : Prisma.sql`''`;
+    // PostgreSQL reads a constant in GROUP BY as a position: the whole-sum grouping leaves it out.
+    return Prisma.sql`SELECT x."day", x."month", ${Prisma.raw(`'${dim}'`)} AS "dim", ${value} AS "value", x."billed", ${addAs}
+      FROM "RollupNet" x GROUP BY x."day", x."month", ${dim ? Prisma.sql`${value}, ` : Prisma.empty}x."billed"`;
+  });
+  await execute(tx, Prisma.sql`DROP TABLE IF EXISTS "MarginalNet"`);
+  await execute(tx, Prisma.sql`CREATE TEMPORARY TABLE "MarginalNet" AS ${Prisma.join(groupings, ' UNION ALL ')}`);
+  const again = Prisma.raw(MEASURES.map((m) => `SUM(m."${m}")`).join(', '));
+  for (const [table, of, sum] of [
+    ['"UsageMarginalDay"', 'day', false],
+    ['"UsageMarginalMonth"', 'month', true],
+  ] as const) {
+    const level = Prisma.raw(`m."${of}"`);
+    await execute(tx, Prisma.sql`
+      INSERT INTO ${Prisma.raw(table)} ("bucket", "dim", "value", "billed", ${q(MEASURES)})
+      SELECT ${level}, m."dim", m."value", m."billed", ${sum ? again : q(MEASURES, 'm.')} FROM "MarginalNet" m
+      WHERE true
+      ${sum ? Prisma.sql`GROUP BY ${level}, m."dim", m."value", m."billed"` : Prisma.empty}
+      ON CONFLICT ("dim", "bucket", "value", "billed") DO UPDATE SET ${update(table)}`);
   }
   const [b] = await tx.$queryRaw<Array<{ lo: string | null; hi: string | null }>>`
     SELECT MIN("day") AS "lo", MAX("day") AS "hi" FROM "RollupNet" WHERE "jobs" < 0`;
   await execute(tx, Prisma.sql`DROP TABLE "RollupNet"`);
+  await execute(tx, Prisma.sql`DROP TABLE "MarginalNet"`);
   await execute(tx, Prisma.sql`DROP TABLE "RollupChange"`);
   // Only rows a change took jobs away from can be left empty.
   if (!b?.lo || !b.hi) return;
@@ -168,13 +185,19 @@ async function applyChange(tx: Tx | Db, zone: string, net: boolean) {
  * Keeps the day and month rows equal to the quarter hours around a change of the quarter-hour
  * rows matching `where` (`r`): call `before` first, change the quarter hours, then `after`.
  */
-export async function levelsBefore(tx: Tx | Db, where: Prisma.Sql) {
+export async function levelsBefore(tx: Tx | Db, where: Prisma.Sql): Promise<{ replaced: boolean }> {
   await gather(tx, where, -1);
+  const some = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "RollupChange" LIMIT 1`;
+  return { replaced: some.length > 0 };
 }
 
-export async function levelsAfter(tx: Tx | Db, where: Prisma.Sql) {
+/**
+ * `before` is what levelsBefore answered: when the change replaced no quarter-hour row (new jobs in quarter hours
+ * that had none, as most of a first sync is), the new rows are the difference as they are and need no netting.
+ */
+export async function levelsAfter(tx: Tx | Db, where: Prisma.Sql, before: { replaced: boolean } = { replaced: true }) {
   await gather(tx, where, 1);
-  await applyChange(tx, await zoneIn(tx), true);
+  await applyChange(tx, await zoneIn(tx), before.replaced);
 }
 
 /** The day and month rows summed again from every quarter hour, in `zone`'s calendar. */

@@ -67,7 +67,7 @@ export async function rebuildRollups(tx: Tx | Db, defaultTier: string, scope: Ro
     rows = Prisma.sql`r."tier" = ${scope.unbilledOfTier} AND NOT r."billed"`;
     where = Prisma.sql`j."end" IS NOT NULL AND ri."id" IS NULL AND ${tier} = ${scope.unbilledOfTier}`;
   }
-  if (scope !== 'all') await levelsBefore(tx, rows);
+  const before = scope !== 'all' ? await levelsBefore(tx, rows) : undefined;
   await execute(tx, Prisma.sql`DELETE FROM "UsageRollup" AS r WHERE ${rows}`);
   const end = Prisma.sql`j."end"`;
   const priced = await pricedJobs(
@@ -94,7 +94,7 @@ export async function rebuildRollups(tx: Tx | Db, defaultTier: string, scope: Ro
     FROM ${priced.from}
     GROUP BY "g_bucket", "g_cluster", "g_user", "g_account", "g_partition", "g_state", "g_tier", "billed"`);
   if (scope === 'all') await rebuildLevels(tx, await zoneIn(tx));
-  else await levelsAfter(tx, rows);
+  else await levelsAfter(tx, rows, before);
 }
 
 /**
