@@ -145,6 +145,26 @@ describe('syncJobs in chunks', () => {
     expect(run).toMatchObject({ status: 'ok', rangeFrom: w.from, coveredTo: w.to });
   });
 
+  it('takes up each cluster where its own run stopped: one cluster killed midway does not move another’s start', async () => {
+    const w = window(4);
+    // Cluster a was killed after two chunks; cluster b after three.
+    for (const [cluster, days] of [['a', 2], ['b', 3]] as const) {
+      await db.syncRun.create({
+        data: { startedAt: START, rangeFrom: w.from, rangeTo: w.to, status: 'running', trigger: 'cli', cluster, coveredTo: new Date(START.getTime() + days * DAY) },
+      });
+    }
+    const a = daySource({ perDay: 1 });
+    const b = daySource({ perDay: 1 });
+    const c = daySource({ perDay: 1 });
+    const runA = await syncJobs(db, [a.source], { ...w, trigger: 'cli', chunkHours: 24, cluster: 'a' }, systemMeta(), 1000);
+    const runB = await syncJobs(db, [b.source], { ...w, trigger: 'cli', chunkHours: 24, cluster: 'b' }, systemMeta(), 1000);
+    // A cluster that never ran starts at the beginning.
+    const runC = await syncJobs(db, [c.source], { ...w, trigger: 'cli', chunkHours: 24, cluster: 'c' }, systemMeta(), 1000);
+    expect([a.asked, b.asked, c.asked]).toEqual([[2, 3], [3], [0, 1, 2, 3]]);
+    for (const run of [runA, runB, runC]) expect(run).toMatchObject({ status: 'ok', coveredTo: w.to });
+    expect([runA.cluster, runB.cluster, runC.cluster]).toEqual(['a', 'b', 'c']);
+  });
+
   it('fails the run when no chunk got an answer, as an unchunked sync did', async () => {
     const { source } = daySource({ perDay: 1, fail: () => true });
     await expect(syncJobs(db, [source], { ...window(2), trigger: 'cli', chunkHours: 24 }, systemMeta(), 1000)).rejects.toMatchObject({
