@@ -55,7 +55,16 @@ export function storedRows(tx: Tx, table: string, columns: readonly string[], ke
  * twice as fast as one statement reading the rows from a JSON parameter, where each row's fields are found again by
  * position. Elsewhere, the dialect's one-statement upsert.
  */
-export async function upsertRows(tx: Tx, table: string, columns: readonly string[], key: string, keep: readonly string[], rows: unknown[][]) {
+export async function upsertRows(
+  tx: Tx,
+  table: string,
+  columns: readonly string[],
+  key: string,
+  keep: readonly string[],
+  rows: unknown[][],
+  // The rows hold only text, numbers and nulls, bound as they are.
+  plain = false,
+) {
   const connection = transactionConnection(tx);
   if (!connection) {
     await tx.$executeRaw(dialect.bulkUpsert(table, columns, key, keep, rows));
@@ -67,5 +76,6 @@ export async function upsertRows(tx: Tx, table: string, columns: readonly string
     `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
   ON CONFLICT (${quote(key)}) DO UPDATE SET ${updated.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`,
   );
-  for (const row of rows) statement.run(row.map(bindable));
+  if (plain) for (const row of rows) statement.run(row);
+  else for (const row of rows) statement.run(row.map(bindable));
 }

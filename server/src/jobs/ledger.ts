@@ -68,8 +68,7 @@ function lastVersions(rows: unknown[][]): unknown[][] {
 
 const dateText = (d: Date | null) => (d ? dialect.instant(d) : null);
 
-function rowValues(job: NormalizedJob, source: SourceName, syncedAt: string): unknown[] {
-  const units = billingUnits(job);
+function rowValues(job: NormalizedJob, units: ReturnType<typeof billingUnits>, source: SourceName, syncedAt: string): unknown[] {
   const record: Record<(typeof COLUMNS)[number], string | number | null> = {
     key: jobKey(job),
     cluster: job.cluster,
@@ -107,7 +106,8 @@ function rowValues(job: NormalizedJob, source: SourceName, syncedAt: string): un
  */
 export async function upsertJobs(
   db: Db,
-  jobs: Iterable<NormalizedJob> | AsyncIterable<NormalizedJob>,
+  // Jobs one by one, or in the parser's batches (a stream of batches costs a promise a batch, not a job).
+  jobs: Iterable<NormalizedJob> | AsyncIterable<NormalizedJob | readonly NormalizedJob[]>,
   source: SourceName,
   onProgress?: (done: number) => void,
   // Each chunk pays a fixed number of rollup statements: 5,000 jobs a chunk took a 100k-job stream from 15.7 s to
@@ -136,20 +136,31 @@ export async function upsertJobs(
       const before = stored
         ? changed.map((r) => stored.get(r[0] as string)?.[COMPARED_END] as string | null | undefined)
         : await endsOf(tx, keys);
-      await upsertRows(tx, 'JobRecord', COLUMNS, 'key', KEPT, changed);
+      await upsertRows(tx, 'JobRecord', COLUMNS, 'key', KEPT, changed, true);
       await rebuildRollups(tx, defaultTier, { slots: slotsOf([...changed.map((r) => r[END] as string | null), ...before]) });
     }, { timeout: 120_000 });
     count += written;
     onProgress?.(count);
   };
-  for await (const job of jobs) {
-    const oversized = oversizedReason(job);
+  const add = (job: NormalizedJob) => {
+    const units = billingUnits(job);
+    const oversized = oversizedReason(job, units);
     if (oversized) {
       onOversized?.(jobKey(job), oversized);
+      return;
+    }
+    chunk.push(rowValues(job, units, source, syncedAt));
+  };
+  for await (const item of jobs) {
+    if (!Array.isArray(item)) {
+      add(item as NormalizedJob);
+      if (chunk.length >= chunkSize) await flush();
       continue;
     }
-    chunk.push(rowValues(job, source, syncedAt));
-    if (chunk.length >= chunkSize) await flush();
+    for (const job of item as readonly NormalizedJob[]) {
+      add(job);
+      if (chunk.length >= chunkSize) await flush();
+    }
   }
   await flush();
   return count;
@@ -160,8 +171,7 @@ export async function upsertJobs(
  * accounting glitch: 2^32 CPUs, a century of run time) would overflow the 64-bit cost sums, so it
  * is left out and named in the sync's report instead of breaking every total it would join.
  */
-export function oversizedReason(job: NormalizedJob): string | null {
-  const units = billingUnits(job);
+export function oversizedReason(job: NormalizedJob, units = billingUnits(job)): string | null {
   const size = { ...units, elapsedSeconds: Math.round(job.elapsedSeconds) };
   if (withinLargestJob(size)) return null;
   const over = (Object.keys(LARGEST_JOB) as (keyof typeof LARGEST_JOB)[]).filter((k) => !(size[k] >= 0 && size[k] <= LARGEST_JOB[k]));

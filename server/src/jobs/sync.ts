@@ -239,34 +239,26 @@ async function syncChunk(
   return { status: reason ? 'partial' : 'ok', reason: reason ?? undefined, source: answer.source, jobs, attempts: answer.attempts };
 }
 
-/** The batches as one stream of jobs for upsertJobs, noting each job's user and cluster; no promise per job. */
-function seeing(
+/** The batches as they come, for upsertJobs, noting each job's user and cluster: a promise a batch, not a job. */
+async function* seeing(
   first: NormalizedJob[],
   rest: AsyncIterator<NormalizedJob[]>,
   users: Set<string>,
   clusters: Set<string>,
-): AsyncIterable<NormalizedJob> {
-  let batch = first;
-  let i = 0;
-  const iterator: AsyncIterator<NormalizedJob> = {
-    async next() {
-      while (i >= batch.length) {
-        const more = await rest.next();
-        if (more.done) return { done: true, value: undefined };
-        batch = more.value;
-        i = 0;
-      }
-      const job = batch[i++];
+): AsyncGenerator<NormalizedJob[]> {
+  const note = (batch: NormalizedJob[]) => {
+    for (const job of batch) {
       users.add(job.user);
       clusters.add(job.cluster);
-      return { done: false, value: job };
-    },
-    async return() {
-      await rest.return?.();
-      return { done: true, value: undefined };
-    },
+    }
+    return batch;
   };
-  return { [Symbol.asyncIterator]: () => iterator };
+  try {
+    yield note(first);
+    for (let more = await rest.next(); !more.done; more = await rest.next()) yield note(more.value);
+  } finally {
+    await rest.return?.();
+  }
 }
 
 /** Per source, over all chunks: ok only if it served every chunk it was asked; the first failure's reason. */
