@@ -114,7 +114,7 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
       preview: (input: RateUpdate) => previewRate(db, input, config.auth.defaultTier),
       rules: (tier?: string | null) => listRateRules(db, tier),
       async createRule(input: RateRuleInput, meta: RequestMeta) {
-        const rule = await createRateRule(db, input, meta, config.auth.defaultTier);
+        const rule = await createRateRule(db, input, meta, config.auth.defaultTier, new Date(), (rate) => pubsub.publish('rateChanged', rate));
         if (rule.appliedAt) ledgerChanged('rate');
         return rule;
       },
@@ -125,7 +125,7 @@ export function createServices({ db, config, pubsub, syncLock = inProcessSyncLoc
       },
       /** Puts scheduled rules in force when their date has come; every sync round calls it. */
       async applyDue(meta: RequestMeta, now = new Date()) {
-        const applied = await applyDueRateRules(db, meta, config.auth.defaultTier, now);
+        const applied = await applyDueRateRules(db, meta, config.auth.defaultTier, now, (rate) => pubsub.publish('rateChanged', rate));
         if (applied.length) ledgerChanged('rate');
         return applied;
       },

@@ -86,8 +86,16 @@ describe('a rate change scheduled ahead', () => {
     expect(r.data.createRateRule).toMatchObject({ inForce: false, partition: null, gpuType: null });
     expect((await t.gql('{ rate(tier: mu) { cpuPerHour } }', {}, alice)).data.rate.cpuPerHour).toBe('0.5');
     expect(await t.app.deps.services.rates.applyDue(systemMeta('scheduler'))).toEqual([]);
+    // Open pages hear of the new rate as they do of an admin's change.
+    const announced: Array<{ tier: string; cpuPerHour: unknown }> = [];
+    const subscription = t.app.deps.pubsub.subscribe('rateChanged')[Symbol.asyncIterator]();
+    const next = subscription.next().then((r) => announced.push(r.value));
     const applied = await t.app.deps.services.rates.applyDue(systemMeta('scheduler'), new Date(from.getTime() + 1000));
     expect(applied).toHaveLength(1);
+    await next;
+    await subscription.return?.();
+    expect(announced).toMatchObject([{ tier: 'mu' }]);
+    expect(String(announced[0].cpuPerHour)).toBe('1');
     expect((await t.gql('{ rate(tier: mu) { cpuPerHour } }', {}, alice)).data.rate.cpuPerHour).toBe('1');
     // Job 4 (unbilled) is repriced; the billed ones keep the receipt's cost.
     expect(await costs()).toEqual({ each: ['0.55', '20.55', '45.55', '13.05'], total: '79.70', series: '79.70' });

@@ -52,7 +52,14 @@ export const listRateRules = (db: Db, tier?: string | null) =>
  * Adds a rule: an override for a partition and/or GPU type, or (neither) a change of the tier's rate; in force at once
  * when its date has come, else when the scheduler finds it due. Audited.
  */
-export async function createRateRule(db: Db, input: RateRuleInput, meta: RequestMeta, defaultTier: string, now = new Date()) {
+export async function createRateRule(
+  db: Db,
+  input: RateRuleInput,
+  meta: RequestMeta,
+  defaultTier: string,
+  now = new Date(),
+  onRateChanged?: (rate: Awaited<ReturnType<typeof updateRate>>) => void,
+) {
   const rule = checkRule(input);
   const effectiveFrom = input.effectiveFrom ?? now;
   if (Number.isNaN(effectiveFrom.getTime())) throw badInput('effectiveFrom is not a valid date');
@@ -61,7 +68,7 @@ export async function createRateRule(db: Db, input: RateRuleInput, meta: Request
     await recordAudit(tx, { action: 'rates.rule.create', target: rule.tier, extra: { id: row.id, ...rule, effectiveFrom: effectiveFrom.toISOString() } }, meta);
     return row;
   });
-  if (effectiveFrom.getTime() <= now.getTime()) await applyDueRateRules(db, meta, defaultTier, now);
+  if (effectiveFrom.getTime() <= now.getTime()) await applyDueRateRules(db, meta, defaultTier, now, onRateChanged);
   return db.rateRule.findUniqueOrThrow({ where: { id: created.id } });
 }
 
@@ -70,12 +77,20 @@ export async function createRateRule(db: Db, input: RateRuleInput, meta: Request
  * admin's update would, with its history row); an override starts pricing the tier's unbilled jobs it matches, the
  * rollups repriced in the same transaction. Returns what it applied.
  */
-export async function applyDueRateRules(db: Db, meta: RequestMeta, defaultTier: string, now = new Date()) {
+export async function applyDueRateRules(
+  db: Db,
+  meta: RequestMeta,
+  defaultTier: string,
+  now = new Date(),
+  // A tier's new rate, as an admin's update announces it to open pages.
+  onRateChanged?: (rate: Awaited<ReturnType<typeof updateRate>>) => void,
+) {
   const due = await db.rateRule.findMany({ where: { appliedAt: null, effectiveFrom: { lte: now } }, orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }] });
   for (const rule of due) {
     if (rule.partition === null && rule.gpuType === null) {
-      await updateRate(db, { tier: rule.tier, cpuPerHour: rule.cpuPerHour, gpuPerHour: rule.gpuPerHour, memGBPerHour: rule.memGBPerHour }, meta, defaultTier);
+      const rate = await updateRate(db, { tier: rule.tier, cpuPerHour: rule.cpuPerHour, gpuPerHour: rule.gpuPerHour, memGBPerHour: rule.memGBPerHour }, meta, defaultTier);
       await db.rateRule.updateMany({ where: { id: rule.id, appliedAt: null }, data: { appliedAt: now } });
+      onRateChanged?.(rate);
       continue;
     }
     await db.$transaction(
