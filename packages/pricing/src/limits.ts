@@ -27,6 +27,13 @@ export interface JobSize {
   elapsedSeconds: number;
 }
 
-/** Whether the ledger can price this job exactly; NaN and negative sizes are outside. */
+/** Whether the ledger can price this job exactly; NaN and negative sizes are outside. Field by field: a sync asks it of every job. */
 export const withinLargestJob = (job: JobSize): boolean =>
-  (Object.keys(LARGEST_JOB) as (keyof JobSize)[]).every((k) => job[k] >= 0 && job[k] <= LARGEST_JOB[k]);
+  job.cpus >= 0 &&
+  job.cpus <= LARGEST_JOB.cpus &&
+  job.gpus >= 0 &&
+  job.gpus <= LARGEST_JOB.gpus &&
+  job.memMiB >= 0 &&
+  job.memMiB <= LARGEST_JOB.memMiB &&
+  job.elapsedSeconds >= 0 &&
+  job.elapsedSeconds <= LARGEST_JOB.elapsedSeconds;

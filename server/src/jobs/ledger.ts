@@ -172,7 +172,7 @@ export async function upsertJobs(
  * is left out and named in the sync's report instead of breaking every total it would join.
  */
 export function oversizedReason(job: NormalizedJob, units = billingUnits(job)): string | null {
-  const size = { ...units, elapsedSeconds: Math.round(job.elapsedSeconds) };
+  const size = { cpus: units.cpus, gpus: units.gpus, memMiB: units.memMiB, elapsedSeconds: Math.round(job.elapsedSeconds) };
   if (withinLargestJob(size)) return null;
   const over = (Object.keys(LARGEST_JOB) as (keyof typeof LARGEST_JOB)[]).filter((k) => !(size[k] >= 0 && size[k] <= LARGEST_JOB[k]));
   return over.map((k) => `${k} ${size[k]} (at most ${LARGEST_JOB[k]})`).join(', ');
