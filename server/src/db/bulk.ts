@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { type Db, transactionConnection, type Tx } from './client.ts';
 import { dialect } from './dialect.ts';
 
@@ -30,22 +30,25 @@ export async function execute(tx: Tx | Db, sql: Prisma.Sql): Promise<number> {
 }
 
 /**
- * The stored values of `columns` of the rows of `table` whose `key` is in `keys`, by key, exactly as SQLite holds
- * them (instants as their text, integers as JS numbers: the callers' columns are bounded well below 2^53), so they compare with the values about to be written; read on
- * the connection the transaction `tx` holds. Null where there is no such connection (PostgreSQL), where the caller
- * writes every row.
+ * The stored values of `columns` of the rows of `table` whose `key` is in `keys`, by key, in the form the caller
+ * binds them (instants as the dialect's text, integers as JS numbers: the callers' columns are bounded well below
+ * 2^53), so they compare with the values about to be written. On SQLite read on the connection the transaction `tx`
+ * holds, as SQLite holds them; elsewhere through Prisma, its dates and big integers put back in that form.
  */
-export function storedRows(tx: Tx, table: string, columns: readonly string[], key: string, keys: readonly string[]): Map<string, unknown[]> | null {
-  const connection = transactionConnection(tx);
-  if (!connection) return null;
-  const statement = prepared(
-    connection,
-    `SELECT ${quote(key)}, ${columns.map(quote).join(', ')} FROM ${quote(table)} WHERE ${quote(key)} IN (SELECT value FROM json_each(?))`,
-  )
-    .raw(true)
-    .safeIntegers(false);
+export async function storedRows(tx: Tx, table: string, columns: readonly string[], key: string, keys: readonly string[]): Promise<Map<string, unknown[]>> {
   const stored = new Map<string, unknown[]>();
-  for (const row of statement.all(JSON.stringify(keys)) as unknown[][]) stored.set(row[0] as string, row.slice(1));
+  const sql = `SELECT ${quote(key)}, ${columns.map(quote).join(', ')} FROM ${quote(table)} WHERE ${quote(key)} IN `;
+  const connection = transactionConnection(tx);
+  if (connection) {
+    const statement = prepared(connection, `${sql}(SELECT value FROM json_each(?))`)
+      .raw(true)
+      .safeIntegers(false);
+    for (const row of statement.all(JSON.stringify(keys)) as unknown[][]) stored.set(row[0] as string, row.slice(1));
+    return stored;
+  }
+  const rows = await tx.$queryRaw<Array<Record<string, unknown>>>`${Prisma.raw(sql)}${dialect.valuesOf(keys)}`;
+  const asBound = (v: unknown) => (v instanceof Date ? dialect.instant(v) : typeof v === 'bigint' ? Number(v) : v);
+  for (const row of rows) stored.set(row[key] as string, columns.map((c) => asBound(row[c])));
   return stored;
 }
 

@@ -1,6 +1,6 @@
 import { LARGEST_JOB, withinLargestJob } from '@hpc-accounting/pricing/limits';
 import { billingUnits } from '../billing/cost.ts';
-import type { Db, Tx } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import { storedRows, upsertRows } from '../db/bulk.ts';
 import { dialect } from '../db/dialect.ts';
 import { rebuildRollups, slotsOf } from '../rollups/store.ts';
@@ -42,12 +42,6 @@ const allColumnsWritten: [Unwritten] extends [never] ? true : Unwritten = true;
 void allColumnsWritten;
 
 const END = COLUMNS.indexOf('end');
-
-/** The stored end times of these jobs (one JSON parameter, so a chunk of any size stays one statement). */
-async function endsOf(tx: Tx, keys: string[]) {
-  const rows = await tx.$queryRaw<Array<{ end: string | null }>>`SELECT "end" FROM "JobRecord" WHERE "key" IN ${dialect.valuesOf(keys)} AND "end" IS NOT NULL`;
-  return rows.map((r) => r.end);
-}
 
 /** A job seen again keeps its key and the time it was first seen; everything else is replaced. */
 const KEPT = ['firstSeenAt'] as const;
@@ -100,7 +94,7 @@ function rowValues(job: NormalizedJob, units: ReturnType<typeof billingUnits>, s
  * Upserts jobs keyed by `cluster:jobId`: a job seen again (RUNNING → COMPLETED, late accounting) replaces its
  * record instead of adding one, and keeps `firstSeenAt`. Takes a stream, so a parser can feed it without the whole
  * window in memory. Each chunk is one bulk upsert statement (see the dialect) and the rebuild of the rollups it
- * touches, in one transaction; a job repeated within a chunk ends with its last version. On SQLite a job seen again
+ * touches, in one transaction; a job repeated within a chunk ends with its last version. A job seen again
  * exactly as stored is not written at all (so `syncedAt` is when the record last changed), and only the quarter hours
  * of the jobs that did change are summed again: a re-sync of a year that changed nothing costs reads alone.
  */
@@ -130,12 +124,10 @@ export async function upsertJobs(
     await db.$transaction(async (tx) => {
       // A job seen again exactly as stored (a re-sync, the lookback of the next interval sync) is neither written
       // nor summed again: only the jobs that changed cost a write and their quarter hours.
-      const stored = storedRows(tx, 'JobRecord', COMPARED, 'key', keys);
-      const changed = stored ? rows.filter((r) => !sameJob(r, stored.get(r[0] as string))) : rows;
+      const stored = await storedRows(tx, 'JobRecord', COMPARED, 'key', keys);
+      const changed = rows.filter((r) => !sameJob(r, stored.get(r[0] as string)));
       if (changed.length === 0) return;
-      const before = stored
-        ? changed.map((r) => stored.get(r[0] as string)?.[COMPARED_END] as string | null | undefined)
-        : await endsOf(tx, keys);
+      const before = changed.map((r) => stored.get(r[0] as string)?.[COMPARED_END] as string | null | undefined);
       await upsertRows(tx, 'JobRecord', COLUMNS, 'key', KEPT, changed, true);
       await rebuildRollups(tx, defaultTier, { slots: slotsOf([...changed.map((r) => r[END] as string | null), ...before]) });
     }, { timeout: 120_000 });
