@@ -214,6 +214,16 @@ describe('an account’s pricing tier', () => {
       oper,
     );
     expect(series.data.usageSeries).toEqual([{ cost: '2.75' }]);
+    // A member's own tier change leaves the account's price in place, and the preview says so as the change does.
+    const daveTier = (await t.app.db.user.findUniqueOrThrow({ where: { username: 'dave' } })).tier;
+    const PREVIEW = 'query($i: TierChangeInput!) { tierChangePreview(input: $i) { unbilledBefore { jobs cost } unbilledAfter { jobs cost } } }';
+    const SET_USER = 'mutation($i: SetUserTierInput!) { setUserTier(input: $i) { unbilledBefore { jobs cost } unbilledAfter { jobs cost } } }';
+    const preview = (await t.gql(PREVIEW, { i: { username: 'dave', tier: 'gov' } }, admin)).data.tierChangePreview;
+    const moved = (await t.gql(SET_USER, { i: { username: 'dave', tier: 'gov' } }, admin)).data.setUserTier;
+    expect(moved).toEqual(preview);
+    const physicsJobs = await t.gql(JOBS, { f: { account: 'physics' } }, oper);
+    expect(physicsJobs.data.jobs.edges.find((e: any) => e.node.jobId === '5').node.cost.cost).toBe('1.65');
+    await t.gql(SET_USER, { i: { username: 'dave', tier: daveTier } }, admin);
     const bill = await t.gql(BILL, { a: 'physics', c: '2026-11-01T00:00:00Z' }, alice);
     expect(bill.data.createAccountReceipt).toMatchObject({ tier: 'private', total: '1.65' });
     expect(JSON.parse((await t.app.db.auditEntry.findFirst({ where: { action: 'account.tier.update' } }))!.extra)).toEqual({ old: null, new: 'private' });

@@ -109,7 +109,7 @@ export const joinSplit = (row: Record<string, unknown>, name: string) =>
  */
 export const tierSql = (defaultTier: string) => Prisma.sql`COALESCE(acct."tier", u."tier", ${defaultTier})`;
 
-/** Pricing other than the ledger's now, for a preview of a change: other rates, or every job's owner on one tier. */
+/** Pricing other than the ledger's now, for a preview of a change: other rates, or every job's owner on one tier (an account's own tier still wins). */
 export interface WhatIf {
   rates?: ReadonlyArray<Pick<Rate, 'tier' | 'cpuPerHour' | 'gpuPerHour' | 'memGBPerHour'>>;
   tier?: string;
@@ -154,7 +154,8 @@ export async function pricedJobs(
   ];
   const rateRows = rows.length === 0 ? Prisma.sql`SELECT NULL AS "id", NULL AS "tier", NULL AS "partition", NULL AS "gpuType", 0 AS "spec", 0 AS "rc", 0 AS "rg", 0 AS "rm" WHERE ${no()}` : Prisma.join(rows, ' UNION ALL ');
   const d = Prisma.raw(D.toString());
-  const tier = what.tier !== undefined ? Prisma.sql`${what.tier}` : tierSql(defaultTier);
+  // A what-if tier stands for the owners' tier: a job in an account priced at a tier of its own keeps that one.
+  const tier = what.tier !== undefined ? Prisma.sql`COALESCE(acct."tier", ${what.tier})` : tierSql(defaultTier);
   // Without overrides a job's rate is its tier's; with them, the most specific one that matches it (rate-rules.ts).
   const rateJoin =
     overrides.length === 0
