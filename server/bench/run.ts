@@ -37,7 +37,6 @@ const { values } = parseArgs({
     // Internal: a child process that syncs the ledger from per-day capture files, so its peak memory is its own.
     'sync-child': { type: 'string' },
     days: { type: 'string' },
-    'sync-day': { type: 'string' },
     'sync-since': { type: 'string' },
     'sync-until': { type: 'string' },
     // How many times the syncs are run, each time on a fresh ledger: the table shows their medians.
@@ -74,7 +73,7 @@ interface Synced {
 }
 
 /** Runs a whole sync of the 400-day window in a child process: the figures are of the sync alone. */
-function syncInChild(ledgerFile: string, days: string, window: { day?: string; since?: string; until?: string } = {}): Promise<Synced> {
+function syncInChild(ledgerFile: string, days: string, window: { since?: string; until?: string } = {}): Promise<Synced> {
   return new Promise((resolve, reject) => {
     const args = [
       '--sync-child',
@@ -83,7 +82,6 @@ function syncInChild(ledgerFile: string, days: string, window: { day?: string; s
       days,
       '--jobs',
       String(jobCount),
-      ...(window.day ? ['--sync-day', window.day] : []),
       ...(window.since ? ['--sync-since', window.since] : []),
       ...(window.until ? ['--sync-until', window.until] : []),
     ];
@@ -95,13 +93,13 @@ function syncInChild(ledgerFile: string, days: string, window: { day?: string; s
   });
 }
 
-/** The 400 days before NOW (from the UTC day `since`, up to the UTC day `until`), or one UTC day, synced as the CLI syncs. */
-async function syncChild(ledgerFile: string, days: string, day?: string, since?: string, until?: string): Promise<Synced> {
+/** The 400 days before NOW, or from the start of the UTC day `since` and up to the start of `until`, synced as the CLI syncs. */
+async function syncChild(ledgerFile: string, days: string, since?: string, until?: string): Promise<Synced> {
   const db = await openLedger(ledgerFile);
   try {
     const sources = [createSacctSource({ cluster: CLUSTER, timeoutMs: 600_000, exec: dayFilesExec(days) })];
-    const from = day ? new Date(`${day}T00:00:00Z`) : since ? new Date(`${since}T00:00:00Z`) : new Date(NOW.getTime() - 400 * 86400_000);
-    const to = day ? new Date(from.getTime() + 86400_000) : until ? new Date(`${until}T00:00:00Z`) : NOW;
+    const from = since ? new Date(`${since}T00:00:00Z`) : new Date(NOW.getTime() - 400 * 86400_000);
+    const to = until ? new Date(`${until}T00:00:00Z`) : NOW;
     const window = { from, to, trigger: 'cli' as const, chunkHours: 24 };
     const started = performance.now();
     const run = await syncJobs(db, sources, window, systemMeta('bench'), 600_000);
@@ -195,14 +193,11 @@ async function queryTimes<T>(fn: () => Promise<T>, repeat = 5) {
   return { first: first.ms, best, value: first.value };
 }
 
-/** The run of median time, with the highest peak RSS of all the runs. */
-function medianRun(list: Synced[]): Synced {
-  const sorted = [...list].sort((a, b) => a.ms - b.ms);
-  return { ...sorted[(sorted.length - 1) >> 1], peakRss: Math.max(...list.map((r) => r.peakRss)) };
-}
+/** The run of median time (the lower of the two middle ones for an even count). */
+const median = <T extends { ms: number }>(list: T[]): T => [...list].sort((a, b) => a.ms - b.ms)[(list.length - 1) >> 1];
 
-/** The issue's targets, as measured: [what, ms, at most ms, peak RSS]. */
-const targets: Array<[string, number, number, string]> = [];
+/** The run of median time, with the highest peak RSS of all the runs. */
+const medianRun = (list: Synced[]): Synced => ({ ...median(list), peakRss: Math.max(...list.map((r) => r.peakRss)) });
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -309,6 +304,8 @@ async function benchRequests(ledgerFile: string, dir: string, row: (...cells: st
 
 async function main() {
   const rows: string[][] = [];
+  // The targets, as measured: [what, ms, at most ms, peak RSS].
+  const targets: Array<[string, number, number, string]> = [];
   const row = (...cells: string[]) => {
     rows.push(cells);
     if (cells[0]) console.error(`  ${cells[0]}: ${cells[1]}: ${cells[2]}`);
@@ -350,7 +347,7 @@ async function main() {
       parses.push({ ...one, cpu: process.cpuUsage(cpu) });
       if (one.value !== jobs) throw new Error(`parsed ${one.value} jobs from a capture of ${jobs}`);
     }
-    const parse = [...parses].sort((a, b) => a.ms - b.ms)[(runs - 1) >> 1];
+    const parse = median(parses);
     const parseCpu = parse.cpu;
     row('a', `parse (file Buffers → parseSacctChunks)${runs > 1 ? ` (median of ${runs})` : ''}`, secs(parse.ms), perSec(parse.value, parse.ms), mib(Math.max(...parses.map((p) => p.peakRss))));
     // On a shared machine the wall time waits for other work; the CPU time is the parse's own.
@@ -394,7 +391,7 @@ async function main() {
         const before = await syncInChild(file, days, { until: busiest });
         const after = await syncInChild(file, days, { since: afterBusiest });
         firsts.push({ ms: before.ms + after.ms, jobCount: before.jobCount + after.jobCount, peakRss: Math.max(before.peakRss, after.peakRss) });
-        dayRuns.push(await syncInChild(file, days, { day: busiest }));
+        dayRuns.push(await syncInChild(file, days, { since: busiest, until: afterBusiest }));
         agains.push(await syncInChild(file, days));
         if (firsts[i].jobCount + dayRuns[i].jobCount !== jobs || agains[i].jobCount !== jobs) {
           throw new Error(`synced ${firsts[i].jobCount} + ${dayRuns[i].jobCount} jobs, then ${agains[i].jobCount}, from a capture of ${jobs}`);
@@ -450,7 +447,7 @@ function printTable(head: string[], body: string[][]) {
 
 if (values.generate) process.send!(writeSacctFile(values.generate, { jobs: jobCount, now: NOW, cluster: CLUSTER }));
 else if (values['sync-child']) {
-  const synced = await syncChild(values['sync-child'], values.days!, values['sync-day'], values['sync-since'], values['sync-until']);
+  const synced = await syncChild(values['sync-child'], values.days!, values['sync-since'], values['sync-until']);
   // Run by hand (no parent to tell), it prints what it measured.
   if (process.send) process.send(synced);
   else console.log(JSON.stringify(synced));

@@ -48,6 +48,9 @@ function checkRule(input: RateRuleInput) {
 export const listRateRules = (db: Db, tier?: string | null) =>
   db.rateRule.findMany({ where: { tier: tier ?? undefined }, orderBy: [{ tier: 'asc' }, { effectiveFrom: 'desc' }, { id: 'desc' }], take: 500 });
 
+/** Told a tier's new rate when a due rule changes it, so it is announced to open pages as an admin's update is. */
+type RateChanged = (rate: Awaited<ReturnType<typeof updateRate>>) => void;
+
 /**
  * Adds a rule: an override for a partition and/or GPU type, or (neither) a change of the tier's rate; in force at once
  * when its date has come, else when the scheduler finds it due. Audited.
@@ -58,7 +61,7 @@ export async function createRateRule(
   meta: RequestMeta,
   defaultTier: string,
   now = new Date(),
-  onRateChanged?: (rate: Awaited<ReturnType<typeof updateRate>>) => void,
+  onRateChanged?: RateChanged,
 ) {
   const rule = checkRule(input);
   const effectiveFrom = input.effectiveFrom ?? now;
@@ -82,8 +85,7 @@ export async function applyDueRateRules(
   meta: RequestMeta,
   defaultTier: string,
   now = new Date(),
-  // A tier's new rate, as an admin's update announces it to open pages.
-  onRateChanged?: (rate: Awaited<ReturnType<typeof updateRate>>) => void,
+  onRateChanged?: RateChanged,
 ) {
   const due = await db.rateRule.findMany({ where: { appliedAt: null, effectiveFrom: { lte: now } }, orderBy: [{ effectiveFrom: 'asc' }, { id: 'asc' }] });
   for (const rule of due) {

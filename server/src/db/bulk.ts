@@ -36,38 +36,26 @@ export async function execute(tx: Tx | Db, sql: Prisma.Sql): Promise<number> {
  * holds, as SQLite holds them; elsewhere through Prisma, its dates and big integers put back in that form.
  */
 export async function storedRows(tx: Tx, table: string, columns: readonly string[], key: string, keys: readonly string[]): Promise<Map<string, unknown[]>> {
+  const query = Prisma.sql`${Prisma.raw(`SELECT ${quote(key)}, ${columns.map(quote).join(', ')} FROM ${quote(table)} WHERE ${quote(key)} IN `)}${dialect.valuesOf(keys)}`;
   const stored = new Map<string, unknown[]>();
-  const sql = `SELECT ${quote(key)}, ${columns.map(quote).join(', ')} FROM ${quote(table)} WHERE ${quote(key)} IN `;
   const connection = transactionConnection(tx);
   if (connection) {
-    const statement = prepared(connection, `${sql}(SELECT value FROM json_each(?))`)
-      .raw(true)
-      .safeIntegers(false);
-    for (const row of statement.all(JSON.stringify(keys)) as unknown[][]) stored.set(row[0] as string, row.slice(1));
+    const statement = prepared(connection, query.sql).raw(true).safeIntegers(false);
+    for (const row of statement.all(query.values) as unknown[][]) stored.set(row[0] as string, row.slice(1));
     return stored;
   }
-  const rows = await tx.$queryRaw<Array<Record<string, unknown>>>`${Prisma.raw(sql)}${dialect.valuesOf(keys)}`;
   const asBound = (v: unknown) => (v instanceof Date ? dialect.instant(v) : typeof v === 'bigint' ? Number(v) : v);
-  for (const row of rows) stored.set(row[key] as string, columns.map((c) => asBound(row[c])));
+  for (const row of await tx.$queryRaw<Array<Record<string, unknown>>>(query)) stored.set(row[key] as string, columns.map((c) => asBound(row[c])));
   return stored;
 }
 
 /**
  * Inserts `rows` into `table`, replacing the row of an existing `key` except for the `keep` columns, inside the
- * transaction `tx`. On SQLite one prepared statement runs per row on the connection the transaction holds: about
+ * transaction `tx`. The rows hold text, numbers and nulls only, bound as they are. On SQLite one prepared statement runs per row on the connection the transaction holds: about
  * twice as fast as one statement reading the rows from a JSON parameter, where each row's fields are found again by
  * position. Elsewhere, the dialect's one-statement upsert.
  */
-export async function upsertRows(
-  tx: Tx,
-  table: string,
-  columns: readonly string[],
-  key: string,
-  keep: readonly string[],
-  rows: unknown[][],
-  // The rows hold only text, numbers and nulls, bound as they are.
-  plain = false,
-) {
+export async function upsertRows(tx: Tx, table: string, columns: readonly string[], key: string, keep: readonly string[], rows: unknown[][]) {
   const connection = transactionConnection(tx);
   if (!connection) {
     await tx.$executeRaw(dialect.bulkUpsert(table, columns, key, keep, rows));
@@ -79,6 +67,5 @@ export async function upsertRows(
     `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
   ON CONFLICT (${quote(key)}) DO UPDATE SET ${updated.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`,
   );
-  if (plain) for (const row of rows) statement.run(row);
-  else for (const row of rows) statement.run(row.map(bindable));
+  for (const row of rows) statement.run(row);
 }

@@ -128,7 +128,7 @@ export async function upsertJobs(
       const changed = rows.filter((r) => !sameJob(r, stored.get(r[0] as string)));
       if (changed.length === 0) return;
       const before = changed.map((r) => stored.get(r[0] as string)?.[COMPARED_END] as string | null | undefined);
-      await upsertRows(tx, 'JobRecord', COLUMNS, 'key', KEPT, changed, true);
+      await upsertRows(tx, 'JobRecord', COLUMNS, 'key', KEPT, changed);
       await rebuildRollups(tx, defaultTier, { slots: slotsOf([...changed.map((r) => r[END] as string | null), ...before]) });
     }, { timeout: 120_000 });
     count += written;
@@ -144,12 +144,7 @@ export async function upsertJobs(
     chunk.push(rowValues(job, units, source, syncedAt));
   };
   for await (const item of jobs) {
-    if (!Array.isArray(item)) {
-      add(item as NormalizedJob);
-      if (chunk.length >= chunkSize) await flush();
-      continue;
-    }
-    for (const job of item as readonly NormalizedJob[]) {
+    for (const job of Array.isArray(item) ? (item as readonly NormalizedJob[]) : [item as NormalizedJob]) {
       add(job);
       if (chunk.length >= chunkSize) await flush();
     }

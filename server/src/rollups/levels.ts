@@ -120,8 +120,7 @@ async function applyChange(tx: Tx | Db, zone: string, net: boolean) {
       b AS (SELECT DISTINCT "bucket" FROM x),
       cal AS (SELECT b."bucket", ${calendarOf(Prisma.sql`b."bucket"`, 'day')} AS "day", ${calendarOf(Prisma.sql`b."bucket"`, 'month')} AS "month" FROM b)
     SELECT cal."day", cal."month", x.* FROM x JOIN cal ON cal."bucket" = x."bucket"`);
-  const add = Prisma.raw(MEASURES.map((m) => `SUM(x."${m}")`).join(', '));
-  const addAs = Prisma.raw(MEASURES.map((m) => `SUM(x."${m}") AS "${m}"`).join(', '));
+  const add = Prisma.raw(MEASURES.map((m) => `SUM(x."${m}") AS "${m}"`).join(', '));
   // PostgreSQL takes a bare column in DO UPDATE for ambiguous between the row and the SELECT's own.
   const update = (table: string) => {
     const own = dialect.name === 'postgresql' ? `${table}.` : '';
@@ -142,7 +141,7 @@ async function applyChange(tx: Tx | Db, zone: string, net: boolean) {
   const groupings = MARGINAL_DIMS.map((dim) => {
     const value = dim ? Prisma.raw(`x."${dim}"`) : Prisma.sql`''`;
     // PostgreSQL reads a constant in GROUP BY as a position: the whole-sum grouping leaves it out.
-    return Prisma.sql`SELECT x."day", x."month", ${Prisma.raw(`'${dim}'`)} AS "dim", ${value} AS "value", x."billed", ${addAs}
+    return Prisma.sql`SELECT x."day", x."month", ${Prisma.raw(`'${dim}'`)} AS "dim", ${value} AS "value", x."billed", ${add}
       FROM "RollupNet" x GROUP BY x."day", x."month", ${dim ? Prisma.sql`${value}, ` : Prisma.empty}x."billed"`;
   });
   await execute(tx, Prisma.sql`DROP TABLE IF EXISTS "MarginalNet"`);
