@@ -85,7 +85,12 @@ function syncInChild(ledgerFile: string, days: string, window: { since?: string;
       ...(window.since ? ['--sync-since', window.since] : []),
       ...(window.until ? ['--sync-until', window.until] : []),
     ];
-    const child = fork(import.meta.filename, args, { stdio: 'inherit' });
+    // Started as `pnpm cli` starts a sync: with --expose-gc (lib/heap.ts) and one malloc arena.
+    const child = fork(import.meta.filename, args, {
+      stdio: 'inherit',
+      execArgv: [...process.execArgv, '--expose-gc'],
+      env: { ...process.env, MALLOC_ARENA_MAX: '1' },
+    });
     let result: Synced | undefined;
     child.on('message', (m) => (result = m as Synced));
     child.on('error', reject);

@@ -3,6 +3,7 @@ import { billingUnits } from '../billing/cost.ts';
 import type { Db } from '../db/client.ts';
 import { storedRows, upsertRows } from '../db/bulk.ts';
 import { dialect } from '../db/dialect.ts';
+import { relieveHeap } from '../lib/heap.ts';
 import { rebuildRollups, slotsOf } from '../rollups/store.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { NormalizedJob, SourceName } from '../slurm/types.ts';
@@ -132,6 +133,8 @@ export async function upsertJobs(
       await rebuildRollups(tx, defaultTier, { slots: slotsOf([...changed.map((r) => r[END] as string | null), ...before]) });
     }, { timeout: 120_000 });
     count += written;
+    // The batch is garbage now: collected before the heap grows far past what a sync keeps (lib/heap.ts).
+    relieveHeap();
     onProgress?.(count);
   };
   const add = (job: NormalizedJob) => {
