@@ -62,10 +62,41 @@ export async function upsertRows(tx: Tx, table: string, columns: readonly string
     return;
   }
   const updated = columns.filter((c) => c !== key && !keep.includes(c));
-  const statement = prepared(
-    connection,
-    `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
-  ON CONFLICT (${quote(key)}) DO UPDATE SET ${updated.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`,
-  );
+  insertMany(connection, `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES`, columns.length,
+    ` ON CONFLICT (${quote(key)}) DO UPDATE SET ${updated.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`, rows);
+}
+
+/**
+ * Runs `head (…)tail` once per row of `rows` (arrays of `width` values), prepared once. One row a statement: a
+ * multi-row VALUES list of 16 or 64 rows made a sync about 10 % slower.
+ */
+function insertMany(connection: Database.Database, head: string, width: number, tail: string, rows: Iterable<unknown[]>) {
+  const statement = prepared(connection, `${head} (${Array(width).fill('?').join(', ')})${tail}`);
   for (const row of rows) statement.run(row);
+}
+
+/** Whether `tx` runs on a SQLite connection this module can prepare statements on (the bulk paths below need one). */
+export const onSqliteConnection = (tx: Tx | Db) => transactionConnection(tx) !== undefined;
+
+function connectionOf(tx: Tx | Db): Database.Database {
+  const connection = transactionConnection(tx);
+  if (!connection) throw new Error('a SQLite transaction is required here');
+  return connection;
+}
+
+/** The rows a read answers on the SQLite connection `tx` holds, as arrays in the order of its columns. */
+export function sqliteRows(tx: Tx | Db, sql: Prisma.Sql): unknown[][] {
+  return prepared(connectionOf(tx), sql.sql).raw(true).safeIntegers(false).all(sql.values.map(bindable)) as unknown[][];
+}
+
+/**
+ * Adds `rows` (key columns, then `measures`) to `table` on the SQLite connection `tx` holds: a new key is inserted,
+ * an existing one has each measure increased by the row's. Without `keys`, every row is inserted as it is.
+ */
+export function addRows(tx: Tx | Db, table: string, keys: readonly string[] | null, columns: readonly string[], measures: readonly string[], rows: Iterable<unknown[]>) {
+  const all = [...columns, ...measures];
+  const conflict = keys
+    ? ` ON CONFLICT (${keys.map(quote).join(', ')}) DO UPDATE SET ${measures.map((m) => `${quote(m)} = ${quote(m)} + excluded.${quote(m)}`).join(', ')}`
+    : '';
+  insertMany(connectionOf(tx), `INSERT INTO ${quote(table)} (${all.map(quote).join(', ')}) VALUES`, all.length, conflict, rows);
 }

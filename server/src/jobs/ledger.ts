@@ -4,7 +4,8 @@ import type { Db } from '../db/client.ts';
 import { storedRows, upsertRows } from '../db/bulk.ts';
 import { dialect } from '../db/dialect.ts';
 import { relieveHeap } from '../lib/heap.ts';
-import { rebuildRollups, slotsOf } from '../rollups/store.ts';
+import type { FreshJob } from '../rollups/fresh.ts';
+import { addFreshRollups, rebuildRollups, slotsOf } from '../rollups/store.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { NormalizedJob, SourceName } from '../slurm/types.ts';
 
@@ -43,6 +44,22 @@ const allColumnsWritten: [Unwritten] extends [never] ? true : Unwritten = true;
 void allColumnsWritten;
 
 const END = COLUMNS.indexOf('end');
+const at = Object.fromEntries(COLUMNS.map((c, i) => [c, i])) as Record<(typeof COLUMNS)[number], number>;
+
+/** A stored row of a finished job, as the rollups sum it. */
+const finished = (r: unknown[]): FreshJob => ({
+  end: Date.parse(r[END] as string),
+  cluster: r[at.cluster] as string,
+  user: r[at.user] as string,
+  account: r[at.account] as string | null,
+  partition: r[at.partition] as string | null,
+  state: r[at.state] as string,
+  allocTres: r[at.allocTres] as string,
+  cpus: r[at.cpus] as number,
+  gpus: r[at.gpus] as number,
+  memMiB: r[at.memMiB] as number,
+  elapsedSeconds: r[at.elapsedSeconds] as number,
+});
 
 /** A job seen again keeps its key and the time it was first seen; everything else is replaced. */
 const KEPT = ['firstSeenAt'] as const;
@@ -97,7 +114,8 @@ function rowValues(job: NormalizedJob, units: ReturnType<typeof billingUnits>, s
  * window in memory. Each chunk is one bulk upsert statement (see the dialect) and the rebuild of the rollups it
  * touches, in one transaction; a job repeated within a chunk ends with its last version. A job seen again
  * exactly as stored is not written at all (so `syncedAt` is when the record last changed), and only the quarter hours
- * of the jobs that did change are summed again: a re-sync of a year that changed nothing costs reads alone.
+ * of the jobs that did change are summed again: a re-sync of a year that changed nothing costs reads alone. A job new
+ * to the ledger, in a quarter hour that holds no rows yet, is added to the rollups from its batch (rollups/fresh.ts).
  */
 export async function upsertJobs(
   db: Db,
@@ -130,7 +148,17 @@ export async function upsertJobs(
       if (changed.length === 0) return;
       const before = changed.map((r) => stored.get(r[0] as string)?.[COMPARED_END] as string | null | undefined);
       await upsertRows(tx, 'JobRecord', COLUMNS, 'key', KEPT, changed);
-      await rebuildRollups(tx, defaultTier, { slots: slotsOf([...changed.map((r) => r[END] as string | null), ...before]) });
+      // A job new to the ledger is added to the rollups as it is (most of a first sync); the quarter hours a stored job
+      // left or entered, and those that already held rows, are summed again from the jobs.
+      const again = before as Array<string | null | undefined>;
+      const fresh: Array<{ key: string; job: FreshJob; endText: string }> = [];
+      for (const r of changed) {
+        const end = r[END] as string | null;
+        if (stored.has(r[0] as string)) again.push(end);
+        else if (end !== null) fresh.push({ key: r[0] as string, job: finished(r), endText: end });
+      }
+      again.push(...(await addFreshRollups(tx, defaultTier, fresh)));
+      await rebuildRollups(tx, defaultTier, { slots: slotsOf(again) });
     }, { timeout: 120_000 });
     count += written;
     // The batch is garbage now: collected before the heap grows far past what a sync keeps (lib/heap.ts).

@@ -64,6 +64,13 @@ async function coverCalendar(tx: Tx | Db, zone: string) {
   await coverYears(tx, zone, [...years]);
 }
 
+/** Adds to the calendar the local years of `zone` that these instants (ms) fall in, as coverCalendar does for its rows. */
+export async function coverInstants(tx: Tx | Db, zone: string, instants: Iterable<number>) {
+  const years = new Set<number>();
+  for (const t of instants) for (const d of [-1, 0, 1]) years.add(new Date(t).getUTCFullYear() + d);
+  await coverYears(tx, zone, [...years]);
+}
+
 async function coverYears(tx: Tx | Db, zone: string, years: number[]) {
   // An empty list has no type PostgreSQL could compare with a timestamp.
   if (years.length === 0) return;

@@ -1,12 +1,13 @@
-import { pricedJobs, splitSum, tierSql } from '../billing/usage.ts';
+import { activeOverrides, pricedJobs, splitSum, tierSql } from '../billing/usage.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { execute } from '../db/bulk.ts';
+import { addRows, execute, onSqliteConnection, sqliteRows } from '../db/bulk.ts';
 import { dialect } from '../db/dialect.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { levelsAfter, levelsBefore, levelsInZone, rebuildLevels, zoneIn } from './levels.ts';
+import { parseRate } from '@hpc-accounting/pricing/money';
+import { type FreshJob, type FreshPricing, freshRollups, SLOT_MS } from './fresh.ts';
+import { coverInstants, levelsAfter, levelsBefore, levelsInZone, rebuildLevels, zoneIn } from './levels.ts';
 
-/** The rollup's grain: every real zone's offset from UTC is a whole number of quarter hours. */
-export const SLOT_MS = 15 * 60_000;
+export { SLOT_MS };
 
 /** The quarter hours `[start, end)` holding these end times, as the text the ledger stores. */
 export function slotsOf(ends: Iterable<Date | string | null | undefined>): Array<[string, string]> {
@@ -115,4 +116,70 @@ export async function ensureRollups(db: Db, defaultTier: string, timeZone: strin
 /** After a user's tier was set or changed (seeding, an admin's change): their rollups priced at it, in one transaction. */
 export async function repriceUsers(db: Db, defaultTier: string, users: string[]) {
   if (users.length > 0) await db.$transaction((tx) => rebuildRollups(tx, defaultTier, { users }), { timeout: 120_000 });
+}
+
+const MEASURES = ['jobs', 'elapsedSec', 'cpuSec', 'gpuSec', 'memMiBSec', 'costSatang', 'cpuCostSatang', 'gpuCostSatang'];
+
+/**
+ * Adds the rollup rows of jobs just inserted into the ledger (`key` and the stored job), inside the caller's
+ * transaction, summed in code (rollups/fresh.ts): on SQLite, the jobs that end in quarter hours holding no rollup row
+ * yet and that no receipt bills. Answers the end times of the others, whose quarter hours the caller sums again in
+ * SQL with rebuildRollups. Elsewhere it adds nothing and answers every end.
+ */
+export async function addFreshRollups(tx: Tx, defaultTier: string, jobs: ReadonlyArray<{ key: string; job: FreshJob; endText: string }>): Promise<string[]> {
+  if (jobs.length === 0) return [];
+  if (!onSqliteConnection(tx)) return jobs.map((j) => j.endText);
+  const slots = [...new Set(jobs.map((j) => j.job.end - (((j.job.end % SLOT_MS) + SLOT_MS) % SLOT_MS)))].map((t) => dialect.instant(new Date(t)));
+  const held = new Set(sqliteRows(tx, Prisma.sql`SELECT DISTINCT "bucket" FROM "UsageRollup" WHERE "bucket" IN ${dialect.valuesOf(slots)}`).map((r) => Date.parse(r[0] as string)));
+  const billed = new Set(sqliteRows(tx, Prisma.sql`SELECT "billingKey" FROM "ReceiptItem" WHERE "billingKey" IN ${dialect.valuesOf(jobs.map((j) => j.key))}`).map((r) => r[0]));
+  const fresh: FreshJob[] = [];
+  const others: string[] = [];
+  for (const j of jobs) {
+    if (held.has(j.job.end - (((j.job.end % SLOT_MS) + SLOT_MS) % SLOT_MS)) || billed.has(j.key)) others.push(j.endText);
+    else fresh.push(j.job);
+  }
+  if (fresh.length === 0) return others;
+  const pricing = await freshPricing(tx, defaultTier, fresh);
+  const zone = await zoneIn(tx);
+  const rows = freshRollups(fresh, pricing, zone);
+  if (!rows) return jobs.map((j) => j.endText);
+  const at = (t: number) => dialect.instant(new Date(t));
+  await coverInstants(tx, zone, [...rows.slots.values()].map((r) => r.key[0]));
+  addRows(tx, 'UsageRollup', null, COLUMNS.slice(0, 8), MEASURES, [...rows.slots.values()].map(({ key: [b, ...k], sums }) => [at(b), ...k, 0, ...sums]));
+  const dayKeys = ['bucket', 'cluster', 'account', 'partition', 'state', 'tier', 'billed'];
+  addRows(tx, 'UsageRollupDay', dayKeys, dayKeys, MEASURES, [...rows.days.values()].map(({ key: [b, ...k], sums }) => [at(b), ...k, 0, ...sums]));
+  const monthKeys = ['bucket', 'cluster', 'user', 'account', 'partition', 'state', 'tier', 'billed'];
+  addRows(tx, 'UsageRollupMonth', monthKeys, monthKeys, MEASURES, [...rows.months.values()].map(({ key: [b, ...k], sums }) => [at(b), ...k, 0, ...sums]));
+  const marginalKeys = ['dim', 'bucket', 'value', 'billed'];
+  for (const [table, level] of [
+    ['UsageMarginalDay', rows.marginalDays],
+    ['UsageMarginalMonth', rows.marginalMonths],
+  ] as const) {
+    addRows(tx, table, marginalKeys, marginalKeys, MEASURES, [...level.values()].map(({ key: [b, dim, value], sums }) => [dim, at(b), value, 0, ...sums]));
+  }
+  return others;
+}
+
+/** What prices these jobs now: the rates, the overrides in force, and their owners' and accounts' tiers. */
+async function freshPricing(tx: Tx, defaultTier: string, jobs: readonly FreshJob[]): Promise<FreshPricing> {
+  // Rates are at most MAX_RATE_THB_PER_HOUR: a few 10⁹ µTHB, exact in a double.
+  const micro = (r: { cpuPerHour: string; gpuPerHour: string; memGBPerHour: string }) => ({
+    cpu: Number(parseRate(r.cpuPerHour)),
+    gpu: Number(parseRate(r.gpuPerHour)),
+    mem: Number(parseRate(r.memGBPerHour)),
+  });
+  const [rates, overrides] = [await tx.rate.findMany(), await activeOverrides(tx)];
+  const users = [...new Set(jobs.map((j) => j.user))];
+  const accounts = [...new Set(jobs.flatMap((j) => (j.account !== null ? [j.account] : [])))];
+  const userTiers = sqliteRows(tx, Prisma.sql`SELECT "username", "tier" FROM "User" WHERE "username" IN ${dialect.valuesOf(users)}`);
+  const accountTiers = accounts.length
+    ? sqliteRows(tx, Prisma.sql`SELECT "name", "tier" FROM "SlurmAccount" WHERE "tier" IS NOT NULL AND "name" IN ${dialect.valuesOf(accounts)}`)
+    : [];
+  return {
+    rates: new Map(rates.map((r) => [r.tier, micro(r)])),
+    overrides: overrides.map((o) => ({ id: o.id, tier: o.tier, partition: o.partition, gpuType: o.gpuType, ...micro(o) })),
+    userTiers: new Map(userTiers as Array<[string, string]>),
+    accountTiers: new Map(accountTiers as Array<[string, string]>),
+    defaultTier,
+  };
 }
