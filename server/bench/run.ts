@@ -70,6 +70,11 @@ interface Synced {
   jobCount: number;
   /** The child's own peak resident set (getrusage), in bytes. */
   peakRss: number;
+  /**
+   * The sync's CPU time (user + system, all threads), in ms: what it costs whatever else the machine runs. On a shared
+   * 2-core machine the wall time of one unchanged sync drifted 20 % between runs minutes apart; its CPU time less.
+   */
+  cpuMs: number;
 }
 
 /** Runs a whole sync of the 400-day window in a child process: the figures are of the sync alone. */
@@ -107,8 +112,10 @@ async function syncChild(ledgerFile: string, days: string, since?: string, until
     const to = until ? new Date(`${until}T00:00:00Z`) : NOW;
     const window = { from, to, trigger: 'cli' as const, chunkHours: 24 };
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const run = await syncJobs(db, sources, window, systemMeta('bench'), 600_000);
-    return { ms: performance.now() - started, jobCount: run.jobCount, peakRss: process.resourceUsage().maxRSS * 1024 };
+    const used = process.cpuUsage(cpu);
+    return { ms: performance.now() - started, jobCount: run.jobCount, peakRss: process.resourceUsage().maxRSS * 1024, cpuMs: (used.user + used.system) / 1000 };
   } finally {
     await db.$disconnect();
   }
@@ -201,8 +208,12 @@ async function queryTimes<T>(fn: () => Promise<T>, repeat = 5) {
 /** The run of median time (the lower of the two middle ones for an even count). */
 const median = <T extends { ms: number }>(list: T[]): T => [...list].sort((a, b) => a.ms - b.ms)[(list.length - 1) >> 1];
 
-/** The run of median time, with the highest peak RSS of all the runs. */
-const medianRun = (list: Synced[]): Synced => ({ ...median(list), peakRss: Math.max(...list.map((r) => r.peakRss)) });
+/** The run of median time, with the highest peak RSS of all the runs and the median CPU time. */
+const medianRun = (list: Synced[]): Synced => ({
+  ...median(list),
+  peakRss: Math.max(...list.map((r) => r.peakRss)),
+  cpuMs: [...list.map((r) => r.cpuMs)].sort((a, b) => a - b)[(list.length - 1) >> 1],
+});
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -395,22 +406,27 @@ async function main() {
         // already stored as Slurm reports it).
         const before = await syncInChild(file, days, { until: busiest });
         const after = await syncInChild(file, days, { since: afterBusiest });
-        firsts.push({ ms: before.ms + after.ms, jobCount: before.jobCount + after.jobCount, peakRss: Math.max(before.peakRss, after.peakRss) });
+        firsts.push({ ms: before.ms + after.ms, jobCount: before.jobCount + after.jobCount, peakRss: Math.max(before.peakRss, after.peakRss), cpuMs: before.cpuMs + after.cpuMs });
         dayRuns.push(await syncInChild(file, days, { since: busiest, until: afterBusiest }));
         agains.push(await syncInChild(file, days));
         if (firsts[i].jobCount + dayRuns[i].jobCount !== jobs || agains[i].jobCount !== jobs) {
           throw new Error(`synced ${firsts[i].jobCount} + ${dayRuns[i].jobCount} jobs, then ${agains[i].jobCount}, from a capture of ${jobs}`);
         }
         if (file !== ledgerFile) for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-        console.error(`  run ${i + 1}/${runs}: first sync ${secs(firsts[i].ms)}, one day ${secs(dayRuns[i].ms)}, re-sync ${secs(agains[i].ms)}`);
+        const cpu = (r: Synced) => `${secs(r.ms)} (CPU ${secs(r.cpuMs)})`;
+        console.error(`  run ${i + 1}/${runs}: first sync ${cpu(firsts[i])}, one day ${cpu(dayRuns[i])}, re-sync ${cpu(agains[i])}`);
       }
       const first = medianRun(firsts);
       const day = medianRun(dayRuns);
       const again = medianRun(agains);
       const of = runs > 1 ? ` (median of ${runs}; peak RSS the highest)` : '';
+      const cpuRow = (r: Synced) => row('', `its CPU time, user + system${runs > 1 ? ' (median)' : ''}`, secs(r.cpuMs), '', '');
       row('b', `first sync into an empty ledger: 399 day chunks (before and after ${busiest}), streamed parse + upsert${of}`, secs(first.ms), perSec(first.jobCount, first.ms), mib(first.peakRss));
+      cpuRow(first);
       row('c2', `incremental sync of one more day (${busiest}: ${day.jobCount.toLocaleString('en-US')} new jobs)${of}`, secs(day.ms), perSec(day.jobCount, day.ms), mib(day.peakRss));
+      cpuRow(day);
       row('c', `re-sync of the whole window, every job unchanged${of}`, secs(again.ms), perSec(again.jobCount, again.ms), mib(again.peakRss));
+      cpuRow(again);
       const stored = await db.jobRecord.count();
       if (stored !== jobs) throw new Error(`ledger holds ${stored} jobs after syncing a capture of ${jobs}`);
       targets.push(
