@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { buildParkedIndexes } from './deferred-indexes.ts';
 
 /**
  * Applies prisma/migrations at start-up, the way `prisma migrate deploy` does: each pending
@@ -58,6 +59,8 @@ export function applyMigrations(dbFile: string, migrationsDir: string): string[]
       })();
       applied.push(name);
     }
+    // A first sync killed before it built the indexes it had deferred (db/deferred-indexes.ts).
+    db.transaction(() => buildParkedIndexes(db))();
     return applied;
   } finally {
     db.close();

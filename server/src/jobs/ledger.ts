@@ -1,7 +1,8 @@
 import { LARGEST_JOB, withinLargestJob } from '@hpc-accounting/pricing/limits';
 import { billingUnits } from '../billing/cost.ts';
-import type { Db } from '../db/client.ts';
+import { type Db, transactionConnection } from '../db/client.ts';
 import { storedRows, upsertRows } from '../db/bulk.ts';
+import { buildParkedIndexes, parkDeferrableIndexes } from '../db/deferred-indexes.ts';
 import { dialect } from '../db/dialect.ts';
 import { relieveHeap } from '../lib/heap.ts';
 import type { FreshJob } from '../rollups/fresh.ts';
@@ -204,4 +205,30 @@ export async function ledgerUsersIn(db: Db, window: { from: Date; to: Date }): P
   return db.$queryRaw<Array<{ user: string; cluster: string }>>`
     SELECT DISTINCT "user", "cluster" FROM "JobRecord"
     WHERE "end" >= ${dialect.instant(window.from)} AND "end" < ${dialect.instant(window.to)}`;
+}
+
+/**
+ * Before a sync: on a SQLite ledger holding no job yet, drops the indexes db/deferred-indexes.ts names and answers
+ * true; the caller builds them with buildDeferredIndexes once its jobs are in. Elsewhere (a ledger with jobs,
+ * PostgreSQL) answers false. Requests served meanwhile read the new jobs without those indexes, by scanning.
+ */
+export async function deferIndexesIfEmpty(db: Db): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const connection = transactionConnection(tx);
+    if (!connection || connection.prepare('SELECT 1 FROM "JobRecord" LIMIT 1').get()) return false;
+    parkDeferrableIndexes(connection);
+    return true;
+  });
+}
+
+/** After a sync that deferIndexesIfEmpty answered true for: the indexes it dropped, built from the jobs now stored. */
+export async function buildDeferredIndexes(db: Db): Promise<void> {
+  await db.$transaction(
+    async (tx) => {
+      const connection = transactionConnection(tx);
+      if (connection) buildParkedIndexes(connection);
+    },
+    // A million jobs take a few seconds; a busy machine more.
+    { timeout: 600_000 },
+  );
 }

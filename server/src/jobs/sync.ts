@@ -5,7 +5,7 @@ import { type Attempt, streamJobs } from '../slurm/cascade.ts';
 import type { JobSource, SkippedSource } from '../slurm/source.ts';
 import type { NormalizedJob, SourceName } from '../slurm/types.ts';
 import { type Chunk, chunkWindow, HOUR_MS } from './chunks.ts';
-import { ledgerUsersIn, upsertJobs } from './ledger.ts';
+import { buildDeferredIndexes, deferIndexesIfEmpty, ledgerUsersIn, upsertJobs } from './ledger.ts';
 
 export interface SyncRequest {
   from: Date;
@@ -94,37 +94,43 @@ export async function syncJobs(
   let gapless = true;
   let coveredTo = resumedFrom;
   let storedAny = false;
-  for (const chunk of plan) {
-    const outcome = await syncChunk(db, sources, chunk, req.cluster, timeoutMs, defaultTier, (jobs, source) =>
+  // A first sync into an empty ledger builds the indexes keyed by user and account once, after its last chunk.
+  const deferred = await deferIndexesIfEmpty(db);
+  try {
+    for (const chunk of plan) {
+      const outcome = await syncChunk(db, sources, chunk, req.cluster, timeoutMs, defaultTier, (jobs, source) =>
+        onProgress?.({
+          chunks: { done: chunk.index, total: plan.length, failed: failed.length },
+          stored: stored + jobs,
+          chunk: { ...chunk, source, jobs },
+          resumedFrom: resumedFrom ?? undefined,
+        }),
+        (key, reason) => oversized.push(`${key}: ${reason}`),
+      );
+      stored += outcome.jobs;
+      storedAny ||= outcome.jobs > 0 || outcome.status !== 'failed';
+      for (const a of outcome.attempts) mergeAttempt(attempts, a);
+      if (outcome.source && outcome.status !== 'failed') servedBy.set(outcome.source, (servedBy.get(outcome.source) ?? 0) + 1);
+      if (outcome.status === 'ok') {
+        if (gapless) coveredTo = chunk.to;
+      } else {
+        gapless = false;
+        failed.push({ from: chunk.from.toISOString(), to: chunk.to.toISOString(), status: outcome.status, reason: outcome.reason ?? '' });
+      }
+      // Saved after every chunk, so a run that is killed is taken up from here.
+      await db.syncRun.update({
+        where: { id: run.id },
+        data: { jobCount: stored, coveredTo, failedChunks: JSON.stringify(failed), source: mostUsed(servedBy), attempts: JSON.stringify([...attempts.values()]) },
+      });
       onProgress?.({
-        chunks: { done: chunk.index, total: plan.length, failed: failed.length },
-        stored: stored + jobs,
-        chunk: { ...chunk, source, jobs },
+        chunks: { done: chunk.index + 1, total: plan.length, failed: failed.length },
+        stored,
+        chunk: { ...chunk, source: outcome.source ?? undefined, status: outcome.status, reason: outcome.reason, jobs: outcome.jobs },
         resumedFrom: resumedFrom ?? undefined,
-      }),
-      (key, reason) => oversized.push(`${key}: ${reason}`),
-    );
-    stored += outcome.jobs;
-    storedAny ||= outcome.jobs > 0 || outcome.status !== 'failed';
-    for (const a of outcome.attempts) mergeAttempt(attempts, a);
-    if (outcome.source && outcome.status !== 'failed') servedBy.set(outcome.source, (servedBy.get(outcome.source) ?? 0) + 1);
-    if (outcome.status === 'ok') {
-      if (gapless) coveredTo = chunk.to;
-    } else {
-      gapless = false;
-      failed.push({ from: chunk.from.toISOString(), to: chunk.to.toISOString(), status: outcome.status, reason: outcome.reason ?? '' });
+      });
     }
-    // Saved after every chunk, so a run that is killed is taken up from here.
-    await db.syncRun.update({
-      where: { id: run.id },
-      data: { jobCount: stored, coveredTo, failedChunks: JSON.stringify(failed), source: mostUsed(servedBy), attempts: JSON.stringify([...attempts.values()]) },
-    });
-    onProgress?.({
-      chunks: { done: chunk.index + 1, total: plan.length, failed: failed.length },
-      stored,
-      chunk: { ...chunk, source: outcome.source ?? undefined, status: outcome.status, reason: outcome.reason, jobs: outcome.jobs },
-      resumedFrom: resumedFrom ?? undefined,
-    });
+  } finally {
+    if (deferred) await buildDeferredIndexes(db);
   }
   const source = mostUsed(servedBy);
   const attemptList = [...attempts.values()];
