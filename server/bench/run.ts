@@ -212,7 +212,7 @@ const median = <T extends { ms: number }>(list: T[]): T => [...list].sort((a, b)
 const medianRun = (list: Synced[]): Synced => ({
   ...median(list),
   peakRss: Math.max(...list.map((r) => r.peakRss)),
-  cpuMs: [...list.map((r) => r.cpuMs)].sort((a, b) => a - b)[(list.length - 1) >> 1],
+  cpuMs: median(list.map((r) => ({ ms: r.cpuMs }))).ms,
 });
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;

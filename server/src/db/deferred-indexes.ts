@@ -29,16 +29,13 @@ export function parkDeferrableIndexes(connection: Database.Database): void {
   }
 }
 
-/** Builds the indexes parkDeferrableIndexes dropped, in the caller's transaction; answers how many it built. */
-export function buildParkedIndexes(connection: Database.Database): number {
-  if (!connection.prepare(`SELECT 1 FROM sqlite_master WHERE "type" = 'table' AND "name" = ?`).get(PARKED)) return 0;
-  let built = 0;
+/** Builds the indexes parkDeferrableIndexes dropped, in the caller's transaction. */
+export function buildParkedIndexes(connection: Database.Database): void {
+  if (!connection.prepare(`SELECT 1 FROM sqlite_master WHERE "type" = 'table' AND "name" = ?`).get(PARKED)) return;
   for (const { name, sql } of connection.prepare(`SELECT "name", "sql" FROM "${PARKED}"`).all() as Definition[]) {
     // Another process may have built it already (it opened the ledger during the sync).
     if (connection.prepare(`SELECT 1 FROM sqlite_master WHERE "type" = 'index' AND "name" = ?`).get(name)) continue;
     connection.exec(sql);
-    built++;
   }
   connection.exec(`DROP TABLE "${PARKED}"`);
-  return built;
 }
